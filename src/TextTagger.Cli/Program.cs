@@ -1,0 +1,3 @@
+using TextTagger.Cli;
+
+return TextTaggerCli.Run(args);

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using TextTagger.Cli.Commands;
+
+namespace TextTagger.Cli;
+
+/// <summary>The `texttagger` command: a thin shell over the library, one file per verb under Commands/.</summary>
+public static class TextTaggerCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("TextTagger: multi-label text classification with BERT transformers, offline on CPU.");
+        root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
+        CliSupport.AddVersionToEverySubcommand(root);
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var config = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return Build().Parse(args).Invoke(config);
+        }
+        catch (TextTaggerException e)
+        {
+            config.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            config.Error.WriteLine("cancelled");
+            return 130;
+        }
+    }
+}
