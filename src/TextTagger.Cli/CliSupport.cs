@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
+using Spectre.Console;
 
 namespace TextTagger.Cli;
 
@@ -15,30 +16,43 @@ static class CliSupport
     {
         foreach (var sub in command.Subcommands)
         {
-            var version = new Option<bool>("--version") { Description = "Show version information" };
-            sub.Options.Add(version);
-            var inner = sub.Action;
-            sub.SetAction((parse, token) =>
+            sub.Options.Add(new Option<bool>("--version")
             {
-                if (parse.GetValue(version))
-                {
-                    parse.InvocationConfiguration.Output.WriteLine(Version);
-                    return Task.FromResult(0);
-                }
-                return inner switch
-                {
-                    SynchronousCommandLineAction sync => Task.FromResult(sync.Invoke(parse)),
-                    AsynchronousCommandLineAction async => async.InvokeAsync(parse, token),
-                    _ => ShowHelp(parse),
-                };
+                Description = "Show version information",
+                Arity = ArgumentArity.Zero,
+                Action = new PrintVersionAction(),
             });
             AddVersionToEverySubcommand(sub);
         }
     }
 
-    static Task<int> ShowHelp(ParseResult parse)
+    sealed class PrintVersionAction : SynchronousCommandLineAction
     {
-        // A verb group without an action of its own (e.g. `texttagger data`): show its help.
-        return Task.FromResult(parse.CommandResult.Command.Parse("--help").Invoke());
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parse)
+        {
+            parse.InvocationConfiguration.Output.WriteLine(Version);
+            return 0;
+        }
     }
+
+    /// <summary>A Spectre console that writes to the command's output (colours only on a real terminal).</summary>
+    public static IAnsiConsole Console(ParseResult parse)
+    {
+        var writer = parse.InvocationConfiguration.Output;
+        bool terminal = ReferenceEquals(writer, System.Console.Out) && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal) console.Profile.Width = 120;
+        return console;
+    }
+
+    public static void Warn(ParseResult parse, string message) =>
+        parse.InvocationConfiguration.Error.WriteLine($"warning: {message}");
 }

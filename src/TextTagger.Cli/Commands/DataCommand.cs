@@ -1,12 +1,78 @@
 using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using TextTagger.Data;
 
 namespace TextTagger.Cli.Commands;
 
+/// <summary>`texttagger data stats|split`: look at a labelled CSV, and cut it the way training will.</summary>
 static class DataCommand
 {
     public static Command Create()
     {
         var data = new Command("data", "Load, inspect, balance and split labelled CSV data.");
+        data.Subcommands.Add(CreateStats());
+        data.Subcommands.Add(CreateSplit());
         return data;
+    }
+
+    static Command CreateStats()
+    {
+        var command = new Command("stats", "Per-label counts, clean vs tagged rows, co-occurrence, text lengths; optional PNG charts.");
+        var dataOptions = new DataOptions();
+        var splitOptions = new SplitOptions();
+        var plots = new Option<string?>("--plots") { Description = "Folder to write PNG charts into" };
+        dataOptions.AddTo(command);
+        splitOptions.AddTo(command);
+        command.Options.Add(plots);
+        command.SetAction(parse =>
+        {
+            var clock = Stopwatch.StartNew();
+            var dataset = dataOptions.Load(parse);
+            var loadTime = clock.Elapsed;
+            foreach (var warning in dataset.Warnings) CliSupport.Warn(parse, $"{dataset.Source}: {warning}");
+
+            var console = CliSupport.Console(parse);
+            var stats = DatasetStats.Compute(dataset);
+            console.MarkupLineInterpolated($"[bold]{dataset.Source}[/]: {stats.Rows:N0} rows, {stats.Labels.Count} labels, loaded in {loadTime.TotalMilliseconds:N0} ms");
+            DatasetTables.Write(console, stats);
+
+            var (train, validation) = splitOptions.Apply(parse, dataset);
+            DatasetTables.WriteSplit(console, train, validation, parse.GetValue(splitOptions.Seed));
+
+            if (parse.GetValue(plots) is { } folder)
+                foreach (var png in DatasetCharts.Write(stats, folder))
+                    console.MarkupLineInterpolated($"wrote [green]{png}[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    static Command CreateSplit()
+    {
+        var command = new Command("split", "Write the seeded train (balanced) and validation splits as CSV files.");
+        var dataOptions = new DataOptions();
+        var splitOptions = new SplitOptions();
+        var output = new Option<string>("--out") { Description = "Folder for train.csv and validation.csv", Required = true };
+        dataOptions.AddTo(command);
+        splitOptions.AddTo(command);
+        command.Options.Add(output);
+        command.SetAction(parse =>
+        {
+            var dataset = dataOptions.Load(parse);
+            foreach (var warning in dataset.Warnings) CliSupport.Warn(parse, $"{dataset.Source}: {warning}");
+            var (train, validation) = splitOptions.Apply(parse, dataset);
+            string folder = parse.GetValue(output)!;
+            var textColumn = parse.GetValue(dataOptions.TextColumn)!;
+            var idColumn = parse.GetValue(dataOptions.IdColumn)!;
+            string trainPath = Path.Combine(folder, "train.csv");
+            string validationPath = Path.Combine(folder, "validation.csv");
+            CsvDatasetWriter.Write(train, trainPath, textColumn, idColumn);
+            CsvDatasetWriter.Write(validation, validationPath, textColumn, idColumn);
+            var console = CliSupport.Console(parse);
+            console.MarkupLineInterpolated($"wrote [green]{trainPath}[/] ({train.Count:N0} rows) and [green]{validationPath}[/] ({validation.Count:N0} rows)");
+            return 0;
+        });
+        return command;
     }
 }
