@@ -1,0 +1,40 @@
+namespace TextTagger.Training;
+
+/// <summary>The shape of a run, known before the first step.</summary>
+public sealed record TrainingPlan(
+    int TrainRows, int ValidationRows, IReadOnlyList<string> Labels, int Epochs, int StepsPerEpoch, int TotalSteps,
+    int WarmupSteps, string ModelSource, long ParameterCount, int Threads, int StartEpoch, int StartStep);
+
+/// <summary>One optimizer step done.</summary>
+public sealed record TrainingStep(
+    int Epoch, int StepInEpoch, int GlobalStep, double Loss, double LearningRate, int Examples, int PaddedLength,
+    double ExamplesPerSecond, TimeSpan Elapsed, TimeSpan Remaining);
+
+/// <summary>Validation loss and per-label ROC AUC (null where a label has a single class in the split).</summary>
+public sealed record ValidationMetrics(int Epoch, int GlobalStep, double Loss, IReadOnlyList<double?> RocAuc, double? MeanRocAuc, TimeSpan Duration);
+
+/// <summary>An epoch done: its mean training loss, the training split's per-label AUROC, validation, and whether
+/// this became the best model so far.</summary>
+public sealed record EpochSummary(
+    int Epoch, double TrainLoss, IReadOnlyList<double?> TrainRocAuc, double? TrainMeanRocAuc, ValidationMetrics Validation,
+    bool IsBest, TimeSpan Duration, double ExamplesPerSecond, long RssBytes);
+
+/// <summary>Receives progress from the <see cref="Trainer"/>: console displays, TensorBoard, tests.</summary>
+public interface ITrainingObserver
+{
+    void RunStarted(TrainingPlan plan) { }
+    void StepCompleted(TrainingStep step) { }
+    void ValidationCompleted(ValidationMetrics validation) { }
+    void EpochCompleted(EpochSummary epoch) { }
+    void Message(string text) { }
+}
+
+/// <summary>Sends every event to several observers.</summary>
+public sealed class TrainingObservers(params ITrainingObserver[] observers) : ITrainingObserver
+{
+    public void RunStarted(TrainingPlan plan) { foreach (var o in observers) o.RunStarted(plan); }
+    public void StepCompleted(TrainingStep step) { foreach (var o in observers) o.StepCompleted(step); }
+    public void ValidationCompleted(ValidationMetrics validation) { foreach (var o in observers) o.ValidationCompleted(validation); }
+    public void EpochCompleted(EpochSummary epoch) { foreach (var o in observers) o.EpochCompleted(epoch); }
+    public void Message(string text) { foreach (var o in observers) o.Message(text); }
+}

@@ -1,0 +1,63 @@
+using TextTagger.Data;
+
+namespace TextTagger.Training;
+
+/// <summary>Everything that decides a fine-tuning run. Defaults follow the seed recipe unless noted.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>"minilm" (the bundled all-MiniLM-L6-v2) or a Hugging Face checkpoint directory.</summary>
+    public string Model { get; init; } = "minilm";
+    public int Epochs { get; init; } = 3;
+    public int BatchSize { get; init; } = 32;
+    public int MaxTokens { get; init; } = 128;
+    public double LearningRate { get; init; } = 2e-5;
+    /// <summary>Learning rate of the freshly initialised classifier head; null: same as <see cref="LearningRate"/>.</summary>
+    public double? HeadLearningRate { get; init; }
+    /// <summary>Share of all optimizer steps spent warming the learning rate up linearly (the seed: a fifth).</summary>
+    public double WarmupFraction { get; init; } = 0.2;
+    /// <summary>AdamW weight decay, not applied to biases and LayerNorm weights.</summary>
+    public double WeightDecay { get; init; } = 0.01;
+    public double GradientClipNorm { get; init; } = 1.0;
+    /// <summary>"cls" or "mean"; null: what the model's config says (cls unless set).</summary>
+    public string? Pooling { get; init; }
+
+    public int UntaggedToKeep { get; init; } = DatasetSplitter.DefaultUntaggedToKeep;
+    public double ValidationFraction { get; init; } = DatasetSplitter.DefaultValidationFraction;
+    public int Seed { get; init; } = DatasetSplitter.DefaultSeed;
+    /// <summary>libtorch threads; 0: one per core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Stop after this many epochs without a better validation loss.</summary>
+    public int Patience { get; init; } = 2;
+    /// <summary>Stop after this many optimizer steps in all (quick runs, smoke tests); the schedule still spans all epochs.</summary>
+    public int? MaxSteps { get; init; }
+    /// <summary>Use only the first N rows of the file (quick runs).</summary>
+    public int? LimitRows { get; init; }
+    /// <summary>Pad each batch to its longest text and group similar lengths; false: pad every batch to MaxTokens.</summary>
+    public bool DynamicPadding { get; init; } = true;
+    /// <summary>Validate every N steps as well as at each epoch end; null: only at epoch ends.</summary>
+    public int? ValidateEverySteps { get; init; }
+    /// <summary>Print a progress line every N steps when the output is not a terminal.</summary>
+    public int LogEverySteps { get; init; } = 20;
+    public int EvaluationBatchSize { get; init; } = 64;
+
+    public void Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok) throw new TextTaggerException(message);
+        }
+        Require(Epochs >= 1, $"--epochs must be ≥ 1, got {Epochs}");
+        Require(BatchSize >= 1, $"--batch-size must be ≥ 1, got {BatchSize}");
+        Require(MaxTokens is >= 8 and <= 512, $"--max-tokens must be between 8 and 512, got {MaxTokens}");
+        Require(LearningRate > 0 && LearningRate < 1, $"--lr must be in (0, 1), got {LearningRate}");
+        Require(HeadLearningRate is null or > 0 and < 1, $"--head-lr must be in (0, 1), got {HeadLearningRate}");
+        Require(WarmupFraction is >= 0 and <= 1, $"--warmup-fraction must be in [0, 1], got {WarmupFraction}");
+        Require(WeightDecay >= 0, $"--weight-decay must be ≥ 0, got {WeightDecay}");
+        Require(Patience >= 1, $"--patience must be ≥ 1, got {Patience}");
+        Require(MaxSteps is null or >= 1, $"--max-steps must be ≥ 1, got {MaxSteps}");
+        Require(LimitRows is null or >= 2, $"--limit-rows must be ≥ 2, got {LimitRows}");
+        Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
+        Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
+    }
+}
