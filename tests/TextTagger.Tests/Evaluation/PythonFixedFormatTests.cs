@@ -21,6 +21,10 @@ public class PythonFixedFormatTests
     [InlineData(-0.125, 2, "-0.12")]
     [InlineData(123.456, 1, "123.5")]
     [InlineData(1e-300, 3, "0.000")]
+    [InlineData(-0.0, 2, "-0.00")]
+    [InlineData(0.8500000000000001, 1, "0.9")]
+    [InlineData(0.25, 1, "0.2")]
+    [InlineData(0.75, 1, "0.8")]
     public void Formats_like_python_fixed_point_with_round_half_even_on_the_exact_binary_value(double value, int digits, string python)
     {
         Assert.Equal(python, PythonFixedFormat.Format(value, digits));

@@ -19,13 +19,6 @@ public static class SklearnFixture
 
     public static IEnumerable<JsonElement> Cases => Root.Value.GetProperty("cases").EnumerateArray();
 
-    public static TheoryData<string> CaseNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in Cases) data.Add(c.GetProperty("name").GetString()!);
-        return data;
-    }
-
     /// <summary>Every (case, label index) pair, for per-label theories.</summary>
     public static TheoryData<string, int> CaseLabels()
     {
