@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TextTagger.Evaluation;
 
 /// <summary>
@@ -6,5 +8,6 @@ namespace TextTagger.Evaluation;
 /// </summary>
 public sealed record RocCurve(double[] FalsePositiveRates, double[] TruePositiveRates, double[] Thresholds)
 {
+    [JsonIgnore]
     public int Count => Thresholds.Length;
 }
