@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+
+namespace TextTagger.Evaluation;
+
+/// <summary>
+/// report.md: an <see cref="EvaluationReport"/> as Markdown — per-label ROC AUC / average precision, the
+/// classification report (sklearn's text layout) at 0.5 and at the tuned thresholds, and confusion matrices.
+/// </summary>
+public static class EvaluationReportMarkdown
+{
+    /// <param name="digits">Decimals for every metric, as sklearn's <c>digits</c> (the report text uses it too).</param>
+    public static string Render(EvaluationReport report, int digits = 4, string title = "Evaluation")
+    {
+        var md = new StringBuilder();
+        md.Append("# ").Append(title).Append("\n\n");
+        md.Append(CultureInfo.InvariantCulture,
+            $"{report.RowCount} rows, {report.LabelNames.Count} labels: {string.Join(", ", report.LabelNames)}.\n\n");
+
+        md.Append("## Ranking metrics (threshold-free)\n\n");
+        md.Append("| label | positives | negatives | ROC AUC | average precision |\n");
+        md.Append("|---|---:|---:|---:|---:|\n");
+        foreach (var r in report.Ranking)
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {r.Label} | {r.Positives} | {r.Negatives} | {Auc(r.RocAuc, digits)} | {Number(r.AveragePrecision, digits)} |\n");
+        md.Append("\nMean ROC AUC over labels where it is defined: ").Append(Auc(report.MeanRocAuc, digits))
+          .Append(". ROC AUC is undefined (n/a) for a label with a single class in the data.\n\n");
+
+        AppendThresholded(md, "At threshold 0.5", report.AtDefaultThreshold, digits, showThresholds: false);
+        if (report.AtTunedThresholds is { } tuned)
+            AppendThresholded(md, "At tuned thresholds", tuned, digits, showThresholds: true);
+        return md.ToString();
+    }
+
+    private static void AppendThresholded(StringBuilder md, string heading, ThresholdedEvaluation evaluation,
+        int digits, bool showThresholds)
+    {
+        md.Append("## ").Append(heading).Append("\n\n");
+        if (showThresholds)
+        {
+            md.Append("| label | threshold |\n|---|---:|\n");
+            for (int j = 0; j < evaluation.Report.Labels.Count; j++)
+                md.Append("| ").Append(evaluation.Report.Labels[j].Name).Append(" | ")
+                  .Append(evaluation.Thresholds[j].ToString("R", CultureInfo.InvariantCulture)).Append(" |\n");
+            md.Append('\n');
+        }
+        md.Append("- Accuracy over all row × label cells: ").Append(Number(evaluation.CellAccuracy, digits)).Append('\n');
+        md.Append("- Exact-match (subset) accuracy: ").Append(Number(evaluation.ExactMatchAccuracy, digits)).Append("\n\n");
+
+        md.Append("```text\n").Append(ClassificationReportText.Render(evaluation.Report, digits)).Append("```\n\n");
+
+        md.Append("Confusion matrices ([[TN, FP], [FN, TP]]):\n\n");
+        md.Append("| label | TN | FP | FN | TP |\n|---|---:|---:|---:|---:|\n");
+        foreach (var c in evaluation.ConfusionMatrices)
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {c.Label} | {c.TrueNegatives} | {c.FalsePositives} | {c.FalseNegatives} | {c.TruePositives} |\n");
+        md.Append('\n');
+    }
+
+    private static string Number(double value, int digits) => PythonFixedFormat.Format(value, digits);
+
+    private static string Auc(double? value, int digits) => value is { } v ? Number(v, digits) : "n/a";
+}
