@@ -13,7 +13,7 @@ public class F1ThresholdTunerTests
     public void Tuned_threshold_and_its_f1_equal_the_fixture_computed_with_sklearn_f1_score(string caseName, int label)
     {
         var c = Case(caseName);
-        var data = Data(c);
+        var data = LabelledScoresOf(c);
         var expected = SklearnFixture.Label(c, label);
         var tuned = F1ThresholdTuner.Tune(data.LabelNames[label], data.Scores(label), data.Truth.Column(label));
         Assert.Equal(expected.GetProperty("tuned_threshold").GetDouble(), tuned.Threshold);
@@ -123,7 +123,7 @@ public class F1ThresholdTunerTests
     [Fact]
     public void Tune_over_a_data_set_returns_one_threshold_per_label_in_label_order()
     {
-        var data = Data(Case("degenerate_labels"));
+        var data = LabelledScoresOf(Case("degenerate_labels"));
         var tuned = F1ThresholdTuner.Tune(data);
         Assert.Equal(data.LabelNames, tuned.Select(t => t.Label));
         Assert.Equal(tuned.Select(t => t.Threshold), F1ThresholdTuner.TuneThresholds(data));

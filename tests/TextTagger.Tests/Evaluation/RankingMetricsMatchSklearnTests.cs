@@ -10,7 +10,7 @@ public class RankingMetricsMatchSklearnTests
     private static (double[] Scores, bool[] Truth, System.Text.Json.JsonElement Expected) Column(string caseName, int label)
     {
         var c = Case(caseName);
-        var data = Data(c);
+        var data = LabelledScoresOf(c);
         return (data.Scores(label).ToArray(), data.Truth.Column(label).ToArray(), SklearnFixture.Label(c, label));
     }
 
@@ -67,7 +67,7 @@ public class RankingMetricsMatchSklearnTests
         var degenerate = Case("degenerate_labels");
         Assert.Equal(System.Text.Json.JsonValueKind.Null, SklearnFixture.Label(degenerate, 0).GetProperty("roc_auc").ValueKind);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, SklearnFixture.Label(degenerate, 1).GetProperty("roc_auc").ValueKind);
-        var tied = Data(Case("tied_scores"));
+        var tied = LabelledScoresOf(Case("tied_scores"));
         Assert.True(tied.Scores(0).ToArray().Distinct().Count() < tied.RowCount);
     }
 

@@ -38,7 +38,7 @@ public static class SklearnFixture
 
     public static int[,] Truth(JsonElement c) => Matrix(c.GetProperty("truth"), e => e.GetInt32());
 
-    public static LabelledScores Data(JsonElement c) => LabelledScores.FromMatrix(Scores(c), Truth(c), LabelNames(c));
+    public static LabelledScores LabelledScoresOf(JsonElement c) => LabelledScores.FromMatrix(Scores(c), Truth(c), LabelNames(c));
 
     public static JsonElement Label(JsonElement c, int label) => c.GetProperty("labels")[label];
 

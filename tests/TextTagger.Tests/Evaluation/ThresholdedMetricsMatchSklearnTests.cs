@@ -23,7 +23,7 @@ public class ThresholdedMetricsMatchSklearnTests
         var c = Case(caseName);
         var expected = c.GetProperty(setting);
         var thresholds = Doubles(expected.GetProperty("thresholds"));
-        return (MultiLabelMetrics.AtThresholds(Data(c), thresholds), expected, LabelNames(c));
+        return (MultiLabelMetrics.AtThresholds(LabelledScoresOf(c), thresholds), expected, LabelNames(c));
     }
 
     [Theory]
