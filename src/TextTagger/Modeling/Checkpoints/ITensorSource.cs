@@ -12,4 +12,12 @@ public interface ITensorSource : IDisposable
 
     /// <summary>The tensor's values as a new tensor the caller disposes.</summary>
     Tensor Read(string name);
+
+    /// <summary>Copies the tensor's values into <paramref name="destination"/> (same shape; dtype converted if needed).</summary>
+    void CopyTo(string name, Tensor destination)
+    {
+        using var value = Read(name);
+        using var noGrad = no_grad();
+        destination.copy_(value);
+    }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TextTagger.Modeling.Checkpoints;
@@ -81,17 +82,42 @@ public sealed class SafetensorsFile : ITensorSource
     {
         var entry = entries[name];
         var tensor = empty(entry.Shape, entry.DType);
-        var bytes = new byte[entry.End - entry.Begin];
-        using (var handle = File.OpenHandle(path))
-        {
-            int read = RandomAccess.Read(handle, bytes, dataStart + entry.Begin);
-            if (read != bytes.Length) throw Bad(path, $"tensor {name}: file truncated");
-        }
-        if (bytes.Length > 0) tensor.bytes = bytes;
+        ReadInto(entry, tensor);
         return tensor;
     }
 
-    public void Dispose() { }
+    /// <summary>Reads straight from the file into the destination's memory when dtype and layout allow (no extra copy).</summary>
+    public void CopyTo(string name, Tensor destination)
+    {
+        var entry = entries[name];
+        if (destination.dtype != entry.DType || destination.device_type != DeviceType.CPU || !destination.is_contiguous()
+            || !destination.shape.SequenceEqual(entry.Shape))
+        {
+            using var value = Read(name);
+            using var noGrad = no_grad();
+            destination.copy_(value);
+            return;
+        }
+        ReadInto(entry, destination);
+    }
+
+    void ReadInto(Entry entry, Tensor destination)
+    {
+        if (entry.End == entry.Begin) return;
+        handle ??= File.OpenHandle(path);
+        var memory = destination.bytes;            // a view of the tensor's own storage (contiguous CPU tensor)
+        int done = 0;
+        while (done < memory.Length)
+        {
+            int read = RandomAccess.Read(handle, memory[done..], dataStart + entry.Begin + done);
+            if (read <= 0) throw Bad(path, $"tensor {entry.Name}: file truncated");
+            done += read;
+        }
+    }
+
+    Microsoft.Win32.SafeHandles.SafeFileHandle? handle;
+
+    public void Dispose() => handle?.Dispose();
 
     /// <summary>Writes tensors (made contiguous, in the given order) with metadata {"format": "pt"}, as transformers expects.</summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors)

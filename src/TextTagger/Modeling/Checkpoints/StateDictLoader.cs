@@ -80,14 +80,7 @@ public static class StateDictLoader
         if (problems.Count > 0)
             throw new TextTaggerException($"{source.Description}: the checkpoint does not fit the configured BERT: {string.Join("; ", problems)}.");
 
-        using (no_grad())
-        {
-            foreach (var (modelName, fileName) in mapped)
-            {
-                using var value = source.Read(fileName);
-                targets[modelName].copy_(value);
-            }
-        }
+        foreach (var (modelName, fileName) in mapped) source.CopyTo(fileName, targets[modelName]);
 
         bool classifierLoaded = mapped.ContainsKey(ClassifierPrefix + "weight") && mapped.ContainsKey(ClassifierPrefix + "bias");
         if (!classifierLoaded)
