@@ -68,7 +68,14 @@ public sealed class PretrainedModel : IDisposable
                 throw;
             }
         }
-        return LoadDirectory(HfCheckpoint.Open(directory), bundled, labels, pooling, clock);
+        try
+        {
+            return LoadDirectory(HfCheckpoint.Open(directory), bundled, labels, pooling, clock);
+        }
+        catch (TextTaggerException e) when (bundled)
+        {
+            throw new TextTaggerException($"{e.Message} (the cached conversion of the bundled model is damaged: delete {directory} to convert it again)", e);
+        }
     }
 
     static PretrainedModel LoadDirectory(HfCheckpoint checkpoint, bool bundled, IReadOnlyList<string>? labels, string? pooling,
