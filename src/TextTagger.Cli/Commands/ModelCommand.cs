@@ -1,9 +1,59 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using TextTagger.Modeling.Pretrained;
 
 namespace TextTagger.Cli.Commands;
 
-// Placeholder until the modeling stage lands (issue 4).
+/// <summary>`texttagger model info [--model minilm|DIR]`: architecture, parameter count and where the weights came from.</summary>
 static class ModelCommand
 {
-    public static Command Create() => new("model", "Inspect pre-trained and fine-tuned models.");
+    public static Command Create()
+    {
+        var model = new Command("model", "Inspect pre-trained and fine-tuned models.");
+        model.Subcommands.Add(CreateInfo());
+        return model;
+    }
+
+    static Command CreateInfo()
+    {
+        var modelOption = new Option<string>("--model", "-m")
+        {
+            Description = "\"minilm\" (the bundled all-MiniLM-L6-v2) or a Hugging Face BERT directory",
+            DefaultValueFactory = _ => BundledMiniLm.Name,
+        };
+        var info = new Command("info", "Show a model's architecture, parameter count and where its weights came from.");
+        info.Options.Add(modelOption);
+        info.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            using var loaded = PretrainedModel.Load(parse.GetValue(modelOption)!);
+            foreach (var warning in loaded.Warnings) error.WriteLine($"warning: {warning}");
+            Print(loaded, output);
+            return 0;
+        });
+        return info;
+    }
+
+    static void Print(PretrainedModel loaded, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var config = loaded.Config;
+        long encoder = loaded.Model.Bert.ParameterCount;
+        long total = loaded.ParameterCount;
+        output.WriteLine(string.Create(c, $"architecture:  {config.Describe()}"));
+        output.WriteLine(string.Create(c, $"parameters:    {total:N0} ({total / 1e6:F1} M); encoder {encoder:N0}, classifier {total - encoder:N0}"));
+        output.WriteLine(loaded.Labels.Count == 0
+            ? "labels:        none (encoder only; labels are chosen when fine-tuning)"
+            : $"labels:        {string.Join(", ", loaded.Labels)}" + (loaded.ClassifierLoaded ? "" : " (head newly initialised)"));
+        if (loaded.Thresholds != null)
+            output.WriteLine("thresholds:    " + string.Join(", ", loaded.Thresholds.Select(t => string.Create(c, $"{t.Key} {t.Value:0.###}"))));
+        output.WriteLine($"weights:       {loaded.Source}");
+        output.WriteLine($"weights file:  {loaded.Source.WeightsPath}");
+        if (loaded.Source.Kind == "bundled") output.WriteLine($"cache:         {loaded.Source.Directory}");
+        output.WriteLine($"vocabulary:    {loaded.VocabPath} ({(loaded.DoLowerCase ? "lower-cased" : "cased")})");
+        long rss = Process.GetCurrentProcess().WorkingSet64;
+        output.WriteLine(string.Create(c, $"load:          {loaded.LoadTime.TotalMilliseconds:F0} ms, process RSS {rss / 1048576.0:F0} MB after load"));
+    }
 }

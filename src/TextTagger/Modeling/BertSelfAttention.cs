@@ -1,0 +1,45 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace TextTagger.Modeling;
+
+/// <summary>
+/// Multi-head self-attention projections (query, key, value) and the attention itself, through libtorch's
+/// scaled_dot_product_attention. Attention dropout is applied only while training (SDPA would apply it in eval too).
+/// </summary>
+public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
+{
+    readonly Linear query;
+    readonly Linear key;
+    readonly Linear value;
+    readonly int heads;
+    readonly int headDim;
+    readonly double attentionDropout;
+
+    public BertSelfAttention(BertConfig config) : base(nameof(BertSelfAttention))
+    {
+        heads = config.NumAttentionHeads;
+        headDim = config.HeadDim;
+        attentionDropout = config.AttentionProbsDropoutProb;
+        query = nn.Linear(config.HiddenSize, config.HiddenSize);
+        key = nn.Linear(config.HiddenSize, config.HiddenSize);
+        value = nn.Linear(config.HiddenSize, config.HiddenSize);
+        register_module("query", query);
+        register_module("key", key);
+        register_module("value", value);
+    }
+
+    /// <param name="hidden">[batch, seq, hidden].</param>
+    /// <param name="additiveMask">[batch, 1, 1, seq]: 0 where attended, a large negative number at padding; or null.</param>
+    /// <returns>[batch, seq, hidden]: the heads' context vectors, concatenated.</returns>
+    public override Tensor forward(Tensor hidden, Tensor? additiveMask)
+    {
+        using var scope = NewDisposeScope();
+        long batch = hidden.shape[0], seq = hidden.shape[1];
+        Tensor Heads(Linear projection) => projection.forward(hidden).view(batch, seq, heads, headDim).transpose(1, 2);
+
+        double p = training ? attentionDropout : 0.0;
+        var context = nn.functional.scaled_dot_product_attention(Heads(query), Heads(key), Heads(value), additiveMask, p);
+        return context.transpose(1, 2).reshape(batch, seq, heads * headDim).MoveToOuterDisposeScope();
+    }
+}

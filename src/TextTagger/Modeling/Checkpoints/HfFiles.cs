@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TextTagger.Modeling.Checkpoints;
+
+/// <summary>The small JSON and text files of a Hugging Face model directory.</summary>
+public static class HfFiles
+{
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>do_lower_case from tokenizer_config.json; true (uncased) when the file or the field is absent.</summary>
+    public static bool ReadDoLowerCase(string directory)
+    {
+        string path = Path.Combine(directory, HfCheckpoint.TokenizerConfigFile);
+        if (!File.Exists(path)) return true;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path))?["do_lower_case"]?.GetValue<bool>() ?? true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new TextTaggerException($"{path}: not a valid tokenizer_config.json ({e.Message})", e);
+        }
+    }
+
+    public static void WriteTokenizerConfig(string directory, bool doLowerCase, int maxLength)
+    {
+        var json = new JsonObject
+        {
+            ["do_lower_case"] = doLowerCase,
+            ["tokenizer_class"] = "BertTokenizer",
+            ["model_max_length"] = maxLength,
+        };
+        File.WriteAllText(Path.Combine(directory, HfCheckpoint.TokenizerConfigFile), json.ToJsonString(Indented) + "\n");
+    }
+
+    /// <summary>Per-label thresholds {label: threshold} from thresholds.json, or null when there is none.</summary>
+    public static IReadOnlyDictionary<string, float>? ReadThresholds(string directory)
+    {
+        string path = Path.Combine(directory, HfCheckpoint.ThresholdsFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, float>>(File.ReadAllText(path))
+                   ?? throw new TextTaggerException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new TextTaggerException($"{path}: expected {{\"label\": threshold, …}} ({e.Message})", e);
+        }
+    }
+
+    public static void WriteThresholds(string directory, IReadOnlyList<string> labels, IReadOnlyDictionary<string, float> thresholds)
+    {
+        var json = new JsonObject();
+        foreach (var label in labels) json[label] = thresholds[label];
+        File.WriteAllText(Path.Combine(directory, HfCheckpoint.ThresholdsFile), json.ToJsonString(Indented) + "\n");
+    }
+
+    /// <summary>Writes vocab.txt with LF line ends (the bundled copy has CRLF).</summary>
+    public static void WriteVocabulary(string path, byte[] vocabBytes)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(vocabBytes).Replace("\r\n", "\n");
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+        File.WriteAllText(path, text);
+    }
+}

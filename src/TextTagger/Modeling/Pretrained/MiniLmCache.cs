@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using TextTagger.Modeling.Checkpoints;
+using static TorchSharp.torch;
+
+namespace TextTagger.Modeling.Pretrained;
+
+/// <summary>
+/// The bundled all-MiniLM-L6-v2, converted once from the package's ONNX model into a Hugging Face directory under
+/// the per-user cache: $TEXTTAGGER_CACHE, else $XDG_CACHE_HOME/texttagger, else ~/.cache/texttagger; then
+/// models/all-MiniLM-L6-v2.
+/// </summary>
+public static class MiniLmCache
+{
+    public const string FolderName = "all-MiniLM-L6-v2";
+    public const string SourceFile = "source.json";
+
+    public static string CacheRoot
+    {
+        get
+        {
+            string? own = Environment.GetEnvironmentVariable("TEXTTAGGER_CACHE");
+            if (!string.IsNullOrEmpty(own)) return Path.GetFullPath(own);
+            string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            string root = !string.IsNullOrEmpty(xdg)
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(Path.GetFullPath(root), "texttagger");
+        }
+    }
+
+    public static string ModelDirectory => Path.Combine(CacheRoot, "models", FolderName);
+
+    /// <summary>True when an earlier conversion left a complete directory (it is written atomically).</summary>
+    public static bool IsReady(string directory) =>
+        File.Exists(Path.Combine(directory, HfCheckpoint.ConfigFile)) &&
+        File.Exists(Path.Combine(directory, HfCheckpoint.VocabFile)) &&
+        File.Exists(Path.Combine(directory, HfCheckpoint.SafetensorsFile)) &&
+        File.Exists(Path.Combine(directory, SourceFile));
+
+    /// <summary>The published architecture of all-MiniLM-L6-v2 (sentence-transformers), mean-pooled.</summary>
+    public static BertConfig Config() => new()
+    {
+        Architectures = ["BertModel"],
+        VocabSize = 30522,
+        HiddenSize = 384,
+        NumHiddenLayers = 6,
+        NumAttentionHeads = 12,
+        IntermediateSize = 1536,
+        HiddenAct = "gelu",
+        MaxPositionEmbeddings = 512,
+        TypeVocabSize = 2,
+        LayerNormEps = 1e-12,
+        HiddenDropoutProb = 0.1,
+        AttentionProbsDropoutProb = 0.1,
+        InitializerRange = 0.02,
+        PadTokenId = 0,
+        Pooling = PoolingMode.Mean,
+    };
+
+    /// <summary>
+    /// Converts the package's model.onnx to Hugging Face tensors, checks them strictly against <paramref name="model"/>
+    /// (which receives the weights), and writes the cache directory atomically.
+    /// </summary>
+    public static StateDictLoadReport ConvertInto(BertForMultiLabelClassification model, string directory, string? packageDll = null)
+    {
+        packageDll ??= BundledMiniLm.LocatePackageDll();
+        string source = $"{packageDll}!{BundledMiniLm.OnnxResource}";
+        var onnx = BundledMiniLm.ReadResource(BundledMiniLm.OnnxResource, packageDll);
+        var vocab = BundledMiniLm.ReadResource(BundledMiniLm.VocabResource, packageDll);
+        using var tensors = new InMemoryTensorSource(source, OnnxBertConverter.Convert(onnx, source));
+        onnx = null;
+
+        var report = StateDictLoader.Load(model, tensors, keepClassifier: false);
+        if (!report.PoolerLoaded) throw new TextTaggerException($"{source}: the pooler weights are missing.");
+
+        var config = Config();
+        AtomicDirectory.Write(directory, temp =>
+        {
+            config.Save(Path.Combine(temp, HfCheckpoint.ConfigFile));
+            HfFiles.WriteVocabulary(Path.Combine(temp, HfCheckpoint.VocabFile), vocab);
+            HfFiles.WriteTokenizerConfig(temp, doLowerCase: true, config.MaxPositionEmbeddings);
+            var ordered = tensors.Names.Where(n => !n.EndsWith("position_ids")).OrderBy(n => n, StringComparer.Ordinal)
+                .Select(n => new KeyValuePair<string, Tensor>(n, tensors.Read(n))).ToList();
+            try { SafetensorsFile.Write(Path.Combine(temp, HfCheckpoint.SafetensorsFile), ordered); }
+            finally { foreach (var (_, t) in ordered) t.Dispose(); }
+            var sourceJson = new JsonObject
+            {
+                ["package"] = BundledMiniLm.PackageId,
+                ["version"] = BundledMiniLm.PackageVersion,
+                ["resource"] = BundledMiniLm.OnnxResource,
+                ["converted_utc"] = DateTime.UtcNow.ToString("O"),
+            };
+            File.WriteAllText(Path.Combine(temp, SourceFile), sourceJson.ToJsonString() + "\n");
+        }, replaceExisting: false);
+        return report;
+    }
+}

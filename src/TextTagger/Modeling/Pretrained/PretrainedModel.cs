@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using TextTagger.Modeling.Checkpoints;
+using static TorchSharp.torch;
+
+namespace TextTagger.Modeling.Pretrained;
+
+/// <summary>
+/// The one entry point for weights: <see cref="Load"/> the bundled "minilm" or any Hugging Face BERT directory into
+/// a <see cref="BertForMultiLabelClassification"/>, and <see cref="Save"/> a fine-tuned model as a Hugging Face
+/// directory that Python's transformers loads as it is.
+/// </summary>
+public sealed class PretrainedModel : IDisposable
+{
+    public BertForMultiLabelClassification Model { get; }
+    public BertConfig Config { get; }
+    public ModelSource Source { get; }
+    public IReadOnlyList<string> Labels { get; }
+    /// <summary>vocab.txt (LF line ends) for the tokenizer.</summary>
+    public string VocabPath { get; }
+    public bool DoLowerCase { get; }
+    /// <summary>Per-label decision thresholds from thresholds.json, when the directory has one.</summary>
+    public IReadOnlyDictionary<string, float>? Thresholds { get; }
+    public IReadOnlyList<string> Warnings { get; }
+    public bool ClassifierLoaded { get; }
+    public TimeSpan LoadTime { get; }
+
+    PretrainedModel(BertForMultiLabelClassification model, ModelSource source, IReadOnlyList<string> labels, string vocabPath,
+                    bool doLowerCase, IReadOnlyDictionary<string, float>? thresholds, StateDictLoadReport report, TimeSpan loadTime)
+    {
+        Model = model;
+        Config = model.Config;
+        Source = source;
+        Labels = labels;
+        VocabPath = vocabPath;
+        DoLowerCase = doLowerCase;
+        Thresholds = thresholds;
+        Warnings = report.Warnings;
+        ClassifierLoaded = report.ClassifierLoaded;
+        LoadTime = loadTime;
+    }
+
+    /// <param name="minilmOrDirectory">"minilm" for the bundled all-MiniLM-L6-v2, or a Hugging Face BERT directory.</param>
+    /// <param name="labels">The classifier's labels; null: the checkpoint's own (id2label), if any.</param>
+    /// <param name="pooling">"cls" or "mean"; null: the checkpoint's choice ("mean" for minilm, else config's or "cls").</param>
+    /// <returns>The model in eval mode, on the CPU, float32.</returns>
+    public static PretrainedModel Load(string minilmOrDirectory, IReadOnlyList<string>? labels = null, string? pooling = null)
+    {
+        var clock = Stopwatch.StartNew();
+        bool bundled = string.Equals(minilmOrDirectory, BundledMiniLm.Name, StringComparison.OrdinalIgnoreCase);
+        string directory = bundled ? MiniLmCache.ModelDirectory : minilmOrDirectory;
+
+        if (bundled && !MiniLmCache.IsReady(directory))
+        {
+            var config = MiniLmCache.Config();
+            var chosen = Prepare(config, labels, pooling, out _);
+            var model = new BertForMultiLabelClassification(config, chosen.Count);
+            try
+            {
+                var report = MiniLmCache.ConvertInto(model, directory);
+                model.eval();
+                var source = new ModelSource("bundled", directory, BundledMiniLm.LocatePackageDll(), ConvertedNow: true);
+                return new PretrainedModel(model, source, chosen, Path.Combine(directory, HfCheckpoint.VocabFile), true, null,
+                                           report, clock.Elapsed);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+        try
+        {
+            return LoadDirectory(HfCheckpoint.Open(directory), bundled, labels, pooling, clock);
+        }
+        catch (TextTaggerException e) when (bundled)
+        {
+            throw new TextTaggerException($"{e.Message} (the cached conversion of the bundled model is damaged: delete {directory} to convert it again)", e);
+        }
+    }
+
+    static PretrainedModel LoadDirectory(HfCheckpoint checkpoint, bool bundled, IReadOnlyList<string>? labels, string? pooling,
+                                         Stopwatch clock)
+    {
+        var config = checkpoint.Config;
+        var chosen = Prepare(config, labels, pooling, out bool keepClassifier);
+        var model = new BertForMultiLabelClassification(config, chosen.Count);
+        try
+        {
+            StateDictLoadReport report;
+            using (var weights = checkpoint.OpenWeights())
+                report = StateDictLoader.Load(model, weights, keepClassifier);
+            model.eval();
+            var source = new ModelSource(bundled ? "bundled" : "directory", checkpoint.Directory, checkpoint.WeightsPath, ConvertedNow: false);
+            var thresholds = keepClassifier && report.ClassifierLoaded ? checkpoint.Thresholds : null;
+            return new PretrainedModel(model, source, chosen, checkpoint.VocabPath, checkpoint.DoLowerCase, thresholds, report, clock.Elapsed);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Settles labels and pooling in the config; says whether the checkpoint's head fits the labels.</summary>
+    static IReadOnlyList<string> Prepare(BertConfig config, IReadOnlyList<string>? labels, string? pooling, out bool keepClassifier)
+    {
+        if (pooling != null)
+        {
+            PoolingMode.Check(pooling, "--pooling");
+            config.Pooling = pooling;
+        }
+        var own = config.Labels;
+        var chosen = labels ?? own;
+        if (chosen.Distinct().Count() != chosen.Count) throw new TextTaggerException($"Labels must be distinct: {string.Join(", ", chosen)}.");
+        keepClassifier = own.Count == 0 || own.SequenceEqual(chosen);
+        if (chosen.Count > 0) config.SetLabels(chosen);
+        return chosen;
+    }
+
+    /// <summary>
+    /// Writes a Hugging Face directory (atomically): config.json for BertForSequenceClassification with
+    /// problem_type multi_label_classification, id2label/label2id and our pooling; vocab.txt; tokenizer_config.json;
+    /// model.safetensors (bert.*, classifier.*); thresholds.json {label: threshold} (0.5 where none is given).
+    /// </summary>
+    public void Save(string directory, IReadOnlyDictionary<string, float>? thresholds = null)
+    {
+        thresholds ??= Thresholds;
+        var perLabel = Labels.ToDictionary(l => l, l => thresholds != null && thresholds.TryGetValue(l, out var t) ? t : 0.5f);
+        var config = Config.Clone();
+        config.Architectures = ["BertForSequenceClassification"];
+        config.SetLabels(Labels);
+        AtomicDirectory.Write(directory, temp =>
+        {
+            config.Save(Path.Combine(temp, HfCheckpoint.ConfigFile));
+            File.Copy(VocabPath, Path.Combine(temp, HfCheckpoint.VocabFile));
+            HfFiles.WriteTokenizerConfig(temp, DoLowerCase, config.MaxPositionEmbeddings);
+            var tensors = Model.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
+            SafetensorsFile.Write(Path.Combine(temp, HfCheckpoint.SafetensorsFile), tensors);
+            HfFiles.WriteThresholds(temp, Labels, perLabel);
+        });
+    }
+
+    public long ParameterCount => Model.ParameterCount;
+
+    public void Dispose() => Model.Dispose();
+}

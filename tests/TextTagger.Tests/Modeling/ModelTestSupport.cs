@@ -1,0 +1,105 @@
+using FastBertTokenizer;
+using nietras.SeparatedValues;
+using TextTagger.Modeling;
+using TextTagger.Modeling.Pretrained;
+using TextTagger.Tests.TestSupport;
+using static TorchSharp.torch;
+
+namespace TextTagger.Tests.Modeling;
+
+/// <summary>Tiny random BERTs, temporary folders and real comments as token-id batches, for the modeling tests.</summary>
+static class ModelTestSupport
+{
+    public static BertConfig TinyConfig(string pooling = PoolingMode.Cls) => new()
+    {
+        VocabSize = 120,
+        HiddenSize = 32,
+        NumHiddenLayers = 2,
+        NumAttentionHeads = 4,
+        IntermediateSize = 64,
+        MaxPositionEmbeddings = 64,
+        TypeVocabSize = 2,
+        Pooling = pooling,
+    };
+
+    public static BertForMultiLabelClassification TinyModel(int labels = 3, string pooling = PoolingMode.Cls, int seed = 7)
+    {
+        manual_seed(seed);
+        var model = new BertForMultiLabelClassification(TinyConfig(pooling), labels);
+        model.InitializeWeights();
+        model.eval();
+        return model;
+    }
+
+    /// <summary>A batch of 3 rows of random ids with different amounts of padding.</summary>
+    public static (Tensor Ids, Tensor Mask) TinyBatch(int seq = 12, int seed = 3)
+    {
+        var generator = new Generator((ulong)seed);
+        var ids = randint(5, 120, [3, seq], dtype: ScalarType.Int64, generator: generator);
+        var mask = ones(3, seq, dtype: ScalarType.Int64);
+        mask[1, TensorIndex.Slice(seq - 4)] = 0;
+        mask[2, TensorIndex.Slice(3)] = 0;
+        ids.masked_fill_(mask == 0, 0);
+        return (ids, mask);
+    }
+
+    public static void WriteTinyVocabulary(string path, int size = 120)
+    {
+        var tokens = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Concat(Enumerable.Range(0, size - 5).Select(i => $"tok{i}"));
+        File.WriteAllText(path, string.Join("\n", tokens) + "\n");
+    }
+
+    public static float MaxAbsDiff(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        return (a - b).abs().max().item<float>();
+    }
+
+    /// <summary>The first <paramref name="count"/> comments of the shared Jigsaw csv.</summary>
+    public static List<string> Comments(int count)
+    {
+        using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(SharedData.ToxicCommentsCsv);
+        var comments = new List<string>();
+        foreach (var row in reader)
+        {
+            comments.Add(row["comment_text"].ToString());
+            if (comments.Count == count) break;
+        }
+        return comments;
+    }
+
+    /// <summary>Token ids with FastBertTokenizer and the bundled uncased vocabulary, padded to the longest text (≤ maxTokens).</summary>
+    public static (long[,] Ids, long[,] Mask) Encode(IReadOnlyList<string> texts, int maxTokens)
+    {
+        var tokenizer = new BertTokenizer();
+        var vocab = System.Text.Encoding.UTF8.GetString(BundledMiniLm.ReadResource(BundledMiniLm.VocabResource)).Replace("\r\n", "\n");
+        tokenizer.LoadVocabulary(new StringReader(vocab), convertInputToLowercase: true);
+        var ids = new long[texts.Count * maxTokens];
+        var mask = new long[texts.Count * maxTokens];
+        var types = new long[texts.Count * maxTokens];
+        tokenizer.Encode(texts.ToArray().AsMemory(), ids, mask, types, maxTokens);
+        int longest = Enumerable.Range(0, texts.Count)
+            .Max(r => Enumerable.Range(0, maxTokens).Count(c => mask[r * maxTokens + c] != 0));
+        var idsOut = new long[texts.Count, longest];
+        var maskOut = new long[texts.Count, longest];
+        for (int r = 0; r < texts.Count; r++)
+            for (int c = 0; c < longest; c++)
+            {
+                idsOut[r, c] = ids[r * maxTokens + c];
+                maskOut[r, c] = mask[r * maxTokens + c];
+            }
+        return (idsOut, maskOut);
+    }
+}
+
+/// <summary>A fresh folder under the system temp directory, deleted afterwards.</summary>
+sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "texttagger-test-" + Guid.NewGuid().ToString("N"));
+    public TempDirectory() => Directory.CreateDirectory(Path);
+    public string this[string name] => System.IO.Path.Combine(Path, name);
+    public void Dispose()
+    {
+        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+    }
+}
