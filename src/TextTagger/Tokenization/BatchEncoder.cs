@@ -5,7 +5,7 @@ namespace TextTagger.Tokenization;
 /// <summary>Encodes a batch on all cores (each thread encodes into its own scratch buffer) into tensors.</summary>
 internal static class BatchEncoder
 {
-    public static EncodedBatch Encode(BertTokenizer tokenizer, IReadOnlyList<string> texts, int maxTokens, Padding padding)
+    public static EncodedBatch Encode(BertTokenizer tokenizer, IReadOnlyList<string> texts, int maxTokens, BatchPadding padding)
     {
         ArgumentNullException.ThrowIfNull(texts);
         if (texts.Count == 0) throw new ArgumentException("The batch is empty.", nameof(texts));
@@ -21,7 +21,7 @@ internal static class BatchEncoder
             lengths[i] = count;
         });
 
-        int seq = padding == Padding.MaxTokens ? maxTokens : lengths.Max();
+        int seq = padding == BatchPadding.MaxTokens ? maxTokens : lengths.Max();
         var ids = new long[batch * seq];
         var mask = new long[batch * seq];
         Array.Fill(ids, tokenizer.PadId);

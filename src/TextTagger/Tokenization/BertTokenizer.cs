@@ -81,7 +81,7 @@ public sealed class BertTokenizer
     public int CountTokens(string text) => EncodeInto(text, int.MaxValue, out _);
 
     /// <summary>Encodes texts on all cores into int64 tensors [batch, seq].</summary>
-    public EncodedBatch EncodeBatch(IReadOnlyList<string> texts, int maxTokens = DefaultMaxTokens, Padding padding = Padding.Longest) =>
+    public EncodedBatch EncodeBatch(IReadOnlyList<string> texts, int maxTokens = DefaultMaxTokens, BatchPadding padding = BatchPadding.Longest) =>
         BatchEncoder.Encode(this, texts, maxTokens, padding);
 
     /// <summary>

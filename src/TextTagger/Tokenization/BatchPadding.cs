@@ -1,7 +1,7 @@
 namespace TextTagger.Tokenization;
 
 /// <summary>How a batch's sequences are padded.</summary>
-public enum Padding
+public enum BatchPadding
 {
     /// <summary>To the longest sequence in the batch (dynamic padding).</summary>
     Longest,
