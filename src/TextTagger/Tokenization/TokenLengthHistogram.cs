@@ -25,12 +25,14 @@ public static class TokenLengthHistogram
         for (int i = 0; i < bins; i++)
             bars.Add(new Bar { Position = i * BinSize + BinSize / 2.0, Value = counts[i], Size = BinSize, LineWidth = 0 });
         plot.Add.Bars(bars);
-        foreach (int limit in new[] { 128, 256, 512 })
+        var limits = new (int Tokens, Color Color)[] { (128, Colors.Orange), (256, Colors.OrangeRed), (512, Colors.DarkRed) };
+        foreach (var (limit, color) in limits)
         {
             if (limit > top + BinSize) continue;
-            var line = plot.Add.VerticalLine(limit, width: 1.5f, color: Colors.Red, pattern: LinePattern.Dashed);
-            line.Text = $"{limit}: {stats.ShareOver(limit):P1} over";
+            var line = plot.Add.VerticalLine(limit, width: 1.5f, color: color, pattern: LinePattern.Dashed);
+            line.LegendText = $"{limit} tokens: {stats.ShareOver(limit):P1} of texts longer";
         }
+        plot.ShowLegend(Alignment.UpperRight);
         plot.Title($"Token lengths of {stats.Count:N0} texts (p50 {stats.P50}, p95 {stats.P95}, max {stats.Max})");
         plot.XLabel(stats.Max > DisplayLimit ? $"tokens ([CLS]/[SEP] included; ≥ {DisplayLimit} in last bar)" : "tokens ([CLS]/[SEP] included)");
         plot.YLabel("texts");
