@@ -144,7 +144,7 @@ internal static class BertTextNormalizer
 
     /// <summary>ASCII punctuation or any Unicode P* category, as Hugging Face's is_bert_punc.</summary>
     static bool IsPunctuation(Rune rune) =>
-        (rune.IsAscii && char.IsAsciiLetterOrDigit((char)rune.Value) == false && rune.Value > 0x20 && rune.Value < 0x7F)
+        (rune.Value is > 0x20 and < 0x7F && !char.IsAsciiLetterOrDigit((char)rune.Value))
         || Rune.GetUnicodeCategory(rune) is UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation
             or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
             or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation;
