@@ -12,6 +12,10 @@ public static class TextTaggerCli
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         CliSupport.AddVersionToEverySubcommand(root);
         return root;
     }

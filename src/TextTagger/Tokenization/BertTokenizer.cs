@@ -81,6 +81,10 @@ public sealed class BertTokenizer
     public int CountTokens(string text) => EncodeInto(text, int.MaxValue, out _);
 
     /// <summary>Encodes texts on all cores into int64 tensors [batch, seq].</summary>
+    /// <summary>[CLS] … [SEP] ids of every text, truncated to <paramref name="maxTokens"/>, encoded on all cores
+    /// (for pre-encoding a dataset once; pad batches of them with <see cref="EncodedBatch.FromIds"/>).</summary>
+    public long[][] EncodeAll(IReadOnlyList<string> texts, int maxTokens = DefaultMaxTokens) => BatchEncoder.EncodeAll(this, texts, maxTokens);
+
     public EncodedBatch EncodeBatch(IReadOnlyList<string> texts, int maxTokens = DefaultMaxTokens, BatchPadding padding = BatchPadding.Longest) =>
         BatchEncoder.Encode(this, texts, maxTokens, padding);
 

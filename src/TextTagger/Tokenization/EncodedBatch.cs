@@ -13,6 +13,10 @@ public sealed class EncodedBatch : IDisposable
         Lengths = lengths;
     }
 
+    /// <summary>Pads already-encoded rows (from <see cref="BertTokenizer.EncodeAll"/>) to <paramref name="sequenceLength"/>.</summary>
+    public static EncodedBatch FromIds(IReadOnlyList<long[]> rows, int sequenceLength, long padId) =>
+        BatchEncoder.Pad(rows, sequenceLength, padId);
+
     /// <summary>[CLS] pieces [SEP] [PAD]…</summary>
     public Tensor InputIds { get; }
     /// <summary>1 for real tokens, 0 for padding.</summary>

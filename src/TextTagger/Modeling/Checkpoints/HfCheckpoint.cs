@@ -5,7 +5,7 @@ namespace TextTagger.Modeling.Checkpoints;
 /// model.safetensors or pytorch_model.bin; plus our thresholds.json (optional).
 /// </summary>
 public sealed record HfCheckpoint(string Directory, BertConfig Config, string WeightsPath, bool DoLowerCase,
-                                  IReadOnlyDictionary<string, float>? Thresholds)
+                                  IReadOnlyDictionary<string, float>? Thresholds, int? ModelMaxLength)
 {
     public const string ConfigFile = "config.json";
     public const string VocabFile = "vocab.txt";
@@ -35,7 +35,8 @@ public sealed record HfCheckpoint(string Directory, BertConfig Config, string We
                 ? $"{directory}: sharded checkpoints are not supported; save the model as a single file."
                 : $"{directory}: no {SafetensorsFile} or {PyTorchFile}.");
         }
-        return new HfCheckpoint(directory, config, weights, HfFiles.ReadDoLowerCase(directory), HfFiles.ReadThresholds(directory));
+        return new HfCheckpoint(directory, config, weights, HfFiles.ReadDoLowerCase(directory), HfFiles.ReadThresholds(directory),
+                                HfFiles.ReadModelMaxLength(directory));
     }
 
     public ITensorSource OpenWeights() =>

@@ -23,6 +23,23 @@ public static class HfFiles
         }
     }
 
+    /// <summary>model_max_length from tokenizer_config.json (the token limit the model was fine-tuned with), if set.</summary>
+    public static int? ReadModelMaxLength(string directory)
+    {
+        string path = Path.Combine(directory, HfCheckpoint.TokenizerConfigFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllText(path))?["model_max_length"];
+            // Hugging Face writes a huge sentinel (1e30) when there is no limit.
+            return node is JsonValue value && value.TryGetValue<double>(out double max) && max >= 1 && max <= int.MaxValue ? (int)max : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new TextTaggerException($"{path}: not a valid tokenizer_config.json ({e.Message})", e);
+        }
+    }
+
     public static void WriteTokenizerConfig(string directory, bool doLowerCase, int maxLength)
     {
         var json = new JsonObject

@@ -22,6 +22,8 @@ public sealed class PretrainedModel : IDisposable
     public IReadOnlyDictionary<string, float>? Thresholds { get; }
     public IReadOnlyList<string> Warnings { get; }
     public bool ClassifierLoaded { get; }
+    /// <summary>The token limit the model was fine-tuned with (tokenizer_config.json's model_max_length), if known.</summary>
+    public int? MaxTokens { get; private init; }
     public TimeSpan LoadTime { get; }
 
     PretrainedModel(BertForMultiLabelClassification model, ModelSource source, IReadOnlyList<string> labels, string vocabPath,
@@ -92,7 +94,10 @@ public sealed class PretrainedModel : IDisposable
             model.eval();
             var source = new ModelSource(bundled ? "bundled" : "directory", checkpoint.Directory, checkpoint.WeightsPath, ConvertedNow: false);
             var thresholds = keepClassifier && report.ClassifierLoaded ? checkpoint.Thresholds : null;
-            return new PretrainedModel(model, source, chosen, checkpoint.VocabPath, checkpoint.DoLowerCase, thresholds, report, clock.Elapsed);
+            return new PretrainedModel(model, source, chosen, checkpoint.VocabPath, checkpoint.DoLowerCase, thresholds, report, clock.Elapsed)
+            {
+                MaxTokens = checkpoint.ModelMaxLength is int max && max <= config.MaxPositionEmbeddings ? max : null,
+            };
         }
         catch
         {
@@ -122,7 +127,8 @@ public sealed class PretrainedModel : IDisposable
     /// problem_type multi_label_classification, id2label/label2id and our pooling; vocab.txt; tokenizer_config.json;
     /// model.safetensors (bert.*, classifier.*); thresholds.json {label: threshold} (0.5 where none is given).
     /// </summary>
-    public void Save(string directory, IReadOnlyDictionary<string, float>? thresholds = null)
+    /// <param name="maxTokens">The token limit used in fine-tuning, written as model_max_length so prediction uses it too.</param>
+    public void Save(string directory, IReadOnlyDictionary<string, float>? thresholds = null, int? maxTokens = null)
     {
         thresholds ??= Thresholds;
         var perLabel = Labels.ToDictionary(l => l, l => thresholds != null && thresholds.TryGetValue(l, out var t) ? t : 0.5f);
@@ -133,7 +139,7 @@ public sealed class PretrainedModel : IDisposable
         {
             config.Save(Path.Combine(temp, HfCheckpoint.ConfigFile));
             File.Copy(VocabPath, Path.Combine(temp, HfCheckpoint.VocabFile));
-            HfFiles.WriteTokenizerConfig(temp, DoLowerCase, config.MaxPositionEmbeddings);
+            HfFiles.WriteTokenizerConfig(temp, DoLowerCase, maxTokens ?? MaxTokens ?? config.MaxPositionEmbeddings);
             var tensors = Model.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
             SafetensorsFile.Write(Path.Combine(temp, HfCheckpoint.SafetensorsFile), tensors);
             HfFiles.WriteThresholds(temp, Labels, perLabel);

@@ -1,0 +1,50 @@
+using TextTagger.Modeling;
+using TextTagger.Modeling.Checkpoints;
+using static TorchSharp.torch;
+
+namespace TextTagger.Tests.TestSupport;
+
+/// <summary>
+/// Writes a tiny random-weight BERT classifier as a Hugging Face directory (config.json, vocab.txt,
+/// model.safetensors), with a small word-level vocabulary, so training, evaluation and prediction can be tested
+/// end to end in seconds.
+/// </summary>
+public static class TinyModelDirectory
+{
+    /// <summary>Words of the vocabulary besides the special tokens: w0 … w(n-1), plus these readable ones.</summary>
+    public static readonly string[] Words = ["good", "bad", "nice", "ugly", "kind", "rude", "calm", "angry", "happy", "sad", "hate", "love"];
+
+    public static BertConfig Config(int labels, string pooling = PoolingMode.Cls, int extraWords = 60) => new()
+    {
+        VocabSize = 5 + Words.Length + extraWords,
+        HiddenSize = 32,
+        NumHiddenLayers = 2,
+        NumAttentionHeads = 4,
+        IntermediateSize = 64,
+        MaxPositionEmbeddings = 64,
+        TypeVocabSize = 2,
+        Pooling = pooling,
+    };
+
+    /// <param name="labels">Label names for the head; empty: an encoder with no head labels (a "pre-trained" model).</param>
+    public static string Create(string directory, IReadOnlyList<string> labels, string pooling = PoolingMode.Cls, int seed = 11,
+                                int extraWords = 60)
+    {
+        Directory.CreateDirectory(directory);
+        var config = Config(labels.Count, pooling, extraWords);
+        if (labels.Count > 0) config.SetLabels(labels);
+        config.Architectures = ["BertForSequenceClassification"];
+        config.Save(Path.Combine(directory, HfCheckpoint.ConfigFile));
+        var tokens = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Concat(Words).Concat(Enumerable.Range(0, extraWords).Select(i => $"w{i}"));
+        File.WriteAllText(Path.Combine(directory, HfCheckpoint.VocabFile), string.Join("\n", tokens) + "\n");
+
+        manual_seed(seed);
+        using var model = new BertForMultiLabelClassification(config, Math.Max(labels.Count, 1));
+        model.InitializeWeights();
+        var tensors = model.named_parameters()
+            .Where(p => labels.Count > 0 || !p.name.StartsWith("classifier."))
+            .Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
+        SafetensorsFile.Write(Path.Combine(directory, HfCheckpoint.SafetensorsFile), tensors);
+        return directory;
+    }
+}
