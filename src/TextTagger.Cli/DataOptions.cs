@@ -4,9 +4,9 @@ using TextTagger.Data;
 namespace TextTagger.Cli;
 
 /// <summary>The options every verb that reads a labelled CSV shares: --data, --text-column, --id-column, --labels.</summary>
-sealed class DataOptions
+sealed class DataOptions(bool dataRequired = true)
 {
-    public Option<string> Data { get; } = new("--data") { Description = "CSV file of texts with 0/1 label columns", Required = true };
+    public Option<string> Data { get; } = new("--data") { Description = "CSV file of texts with 0/1 label columns", Required = dataRequired };
     public Option<string> TextColumn { get; } = new("--text-column")
     { Description = "Column holding the text", DefaultValueFactory = _ => CsvLoadOptions.DefaultTextColumn };
     public Option<string> IdColumn { get; } = new("--id-column")

@@ -1,9 +1,105 @@
 using System.CommandLine;
+using Spectre.Console;
+using TextTagger.Data;
+using TextTagger.Training;
 
 namespace TextTagger.Cli.Commands;
 
-// Placeholder: being built.
+/// <summary>`texttagger train`: fine-tune on a labelled CSV (or continue an interrupted run with --resume).</summary>
 static class TrainCommand
 {
-    public static Command Create() => new("train", "Fine-tune a model on a labelled CSV.");
+    public static Command Create()
+    {
+        var defaults = new TrainingOptions();
+        var command = new Command("train", "Fine-tune a pre-trained BERT (default: the bundled MiniLM) on a labelled CSV.");
+        var dataOptions = new DataOptions(dataRequired: false);
+        var splitOptions = new SplitOptions();
+        dataOptions.AddTo(command);
+        splitOptions.AddTo(command);
+        var model = Add(command, new Option<string>("--model") { Description = "\"minilm\" (bundled) or a Hugging Face BERT directory", DefaultValueFactory = _ => defaults.Model });
+        var output = Add(command, new Option<string>("--out") { Description = "Output folder: model/, checkpoint/, tensorboard/, train.json, validation.csv", DefaultValueFactory = _ => "runs/latest" });
+        var epochs = Add(command, new Option<int>("--epochs") { DefaultValueFactory = _ => defaults.Epochs });
+        var batchSize = Add(command, new Option<int>("--batch-size") { DefaultValueFactory = _ => defaults.BatchSize });
+        var maxTokens = Add(command, new Option<int>("--max-tokens") { Description = "Truncate texts to this many tokens", DefaultValueFactory = _ => defaults.MaxTokens });
+        var rate = Add(command, new Option<double>("--lr") { Description = "Peak learning rate of the encoder", DefaultValueFactory = _ => defaults.LearningRate });
+        var headRate = Add(command, new Option<double?>("--head-lr") { Description = "Peak learning rate of the classifier head (default: --lr)" });
+        var warmup = Add(command, new Option<double>("--warmup-fraction") { Description = "Share of steps spent warming up", DefaultValueFactory = _ => defaults.WarmupFraction });
+        var decay = Add(command, new Option<double>("--weight-decay") { DefaultValueFactory = _ => defaults.WeightDecay });
+        var pooling = Add(command, new Option<string?>("--pooling") { Description = "cls or mean (default: the model's; mean for minilm)" });
+        pooling.AcceptOnlyFromAmong("cls", "mean");
+        var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
+        var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss", DefaultValueFactory = _ => defaults.Patience });
+        var maxSteps = Add(command, new Option<int?>("--max-steps") { Description = "Stop after this many steps (quick runs)" });
+        var limitRows = Add(command, new Option<int?>("--limit-rows") { Description = "Use only the first N rows of the file (quick runs)" });
+        var fixedPadding = Add(command, new Option<bool>("--fixed-padding") { Description = "Pad every batch to --max-tokens (the seed recipe) instead of to its longest text" });
+        var validateEvery = Add(command, new Option<int?>("--validate-every") { Description = "Also validate every N steps" });
+        var logEvery = Add(command, new Option<int>("--log-every") { Description = "Progress line every N steps when output is redirected", DefaultValueFactory = _ => defaults.LogEverySteps });
+        var resume = Add(command, new Option<string?>("--resume") { Description = "Continue the interrupted run in this output folder (its options are used)" });
+
+        command.SetAction((parse, cancel) =>
+        {
+            var console = CliSupport.Console(parse);
+            var writer = parse.InvocationConfiguration.Output;
+            bool live = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+            var display = new TrainingConsole(console, writer, live, Math.Max(1, parse.GetValue(logEvery)));
+
+            Trainer trainer;
+            string outputDirectory;
+            if (parse.GetValue(resume) is { } resumeDirectory)
+            {
+                outputDirectory = resumeDirectory;
+                trainer = Trainer.Resume(resumeDirectory, display);
+            }
+            else
+            {
+                string data = parse.GetValue(dataOptions.Data) ?? throw new TextTaggerException("--data FILE is required (or --resume DIR)");
+                outputDirectory = parse.GetValue(output)!;
+                var options = new TrainingOptions
+                {
+                    Model = parse.GetValue(model)!,
+                    Epochs = parse.GetValue(epochs),
+                    BatchSize = parse.GetValue(batchSize),
+                    MaxTokens = parse.GetValue(maxTokens),
+                    LearningRate = parse.GetValue(rate),
+                    HeadLearningRate = parse.GetValue(headRate),
+                    WarmupFraction = parse.GetValue(warmup),
+                    WeightDecay = parse.GetValue(decay),
+                    Pooling = parse.GetValue(pooling),
+                    UntaggedToKeep = parse.GetValue(splitOptions.Balance),
+                    ValidationFraction = parse.GetValue(splitOptions.ValidationFraction),
+                    Seed = parse.GetValue(splitOptions.Seed),
+                    Threads = parse.GetValue(threads),
+                    Patience = parse.GetValue(patience),
+                    MaxSteps = parse.GetValue(maxSteps),
+                    LimitRows = parse.GetValue(limitRows),
+                    DynamicPadding = !parse.GetValue(fixedPadding),
+                    ValidateEverySteps = parse.GetValue(validateEvery),
+                    LogEverySteps = Math.Max(1, parse.GetValue(logEvery)),
+                };
+                trainer = new Trainer(data, dataOptions.LoadOptions(parse), options, outputDirectory, display);
+            }
+
+            // Ctrl+C: finish the current step, save a resumable checkpoint, exit 130.
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                var summary = display.Run(() => trainer.Run(interrupt.Token));
+                TrainingReport.Write(console, summary);
+                return Task.FromResult(0);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return command;
+    }
+
+    static Option<T> Add<T>(Command command, Option<T> option)
+    {
+        command.Options.Add(option);
+        return option;
+    }
 }

@@ -1,0 +1,39 @@
+using TextTagger.Data;
+using TextTagger.Tokenization;
+using static TorchSharp.torch;
+
+namespace TextTagger.Training;
+
+/// <summary>A dataset tokenized once: [CLS] … [SEP] ids per row (truncated) and 0/1 labels, ready to batch.</summary>
+public sealed class EncodedDataset
+{
+    public EncodedDataset(LabeledDataset data, BertTokenizer tokenizer, int maxTokens)
+    {
+        Ids = tokenizer.EncodeAll(data.Rows.Select(r => r.Text).ToArray(), maxTokens);
+        Labels = data.Rows.Select(r => r.Labels).ToArray();
+        LabelCount = data.LabelNames.Count;
+        PadId = tokenizer.PadId;
+        MaxTokens = maxTokens;
+    }
+
+    public IReadOnlyList<long[]> Ids { get; }
+    public IReadOnlyList<byte[]> Labels { get; }
+    public int LabelCount { get; }
+    public long PadId { get; }
+    public int MaxTokens { get; }
+    public int Count => Ids.Count;
+    public IReadOnlyList<int> Lengths => Ids.Select(ids => ids.Length).ToArray();
+
+    /// <summary>The rows as model inputs and float targets [rows, labels]; padded to the longest row, or to
+    /// <see cref="MaxTokens"/> when <paramref name="fixedPadding"/>.</summary>
+    public (EncodedBatch Inputs, Tensor Targets) Batch(IReadOnlyList<int> rows, bool fixedPadding)
+    {
+        var ids = rows.Select(r => Ids[r]).ToArray();
+        int seq = fixedPadding ? MaxTokens : ids.Max(r => r.Length);
+        var targets = new float[rows.Count * LabelCount];
+        for (int i = 0; i < rows.Count; i++)
+            for (int l = 0; l < LabelCount; l++)
+                targets[i * LabelCount + l] = Labels[rows[i]][l];
+        return (EncodedBatch.FromIds(ids, seq, PadId), tensor(targets, [rows.Count, LabelCount]));
+    }
+}

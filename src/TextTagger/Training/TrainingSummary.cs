@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TextTagger.Training;
+
+/// <summary>train.json: what was run, how it went epoch by epoch, the best model, time and memory.</summary>
+public sealed record TrainingSummary(
+    string Data, TrainingOptions Options, int TrainRows, int ValidationRows, int Epochs, int Steps, int BestEpoch,
+    double BestValidationLoss, double? BestValidationMeanRocAuc, IReadOnlyList<double?> BestValidationRocAuc, bool StoppedEarly,
+    string ModelDirectory, double Seconds, long PeakRssBytes, IReadOnlyList<EpochRecord> History)
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static TrainingSummary Create(string data, TrainingOptions options, TrainingProgress progress, int trainRows, int validationRows,
+                                         bool stoppedEarly, string modelDirectory, double seconds)
+    {
+        var best = progress.History.FirstOrDefault(e => e.Epoch == progress.BestEpoch);
+        return new TrainingSummary(data, options, trainRows, validationRows, progress.History.Count, progress.GlobalStep,
+            progress.BestEpoch, progress.BestValidationLoss, best?.ValidationMeanRocAuc, best?.ValidationRocAuc ?? [], stoppedEarly,
+            modelDirectory, seconds, ProcessMemory.PeakRssBytes, progress.History);
+    }
+
+    public void Write(string path)
+    {
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json) + "\n");
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static TrainingSummary Read(string path) =>
+        JsonSerializer.Deserialize<TrainingSummary>(File.ReadAllText(path), Json) ?? throw new TextTaggerException($"{path} is empty");
+}

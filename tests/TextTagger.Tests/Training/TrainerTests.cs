@@ -1,0 +1,107 @@
+using TextTagger.Data;
+using TextTagger.Inference;
+using TextTagger.Tests.TestSupport;
+using TextTagger.Training;
+
+namespace TextTagger.Tests.Training;
+
+public class TrainerTests : IDisposable
+{
+    readonly TempFolder _folder = new();
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>Records losses, and cancels the run after a given step (to simulate Ctrl+C).</summary>
+    sealed class Recorder(CancellationTokenSource? cancel = null, int cancelAfterStep = int.MaxValue) : ITrainingObserver
+    {
+        public List<double> Losses { get; } = [];
+        public List<ValidationMetrics> Validations { get; } = [];
+        public void StepCompleted(TrainingStep step)
+        {
+            Losses.Add(step.Loss);
+            if (step.GlobalStep == cancelAfterStep) cancel?.Cancel();
+        }
+        public void ValidationCompleted(ValidationMetrics validation) => Validations.Add(validation);
+    }
+
+    TrainingOptions TinyOptions(string model) => new()
+    {
+        Model = model,
+        Epochs = 3,
+        BatchSize = 32,
+        MaxTokens = 32,
+        LearningRate = 1e-3,
+        WarmupFraction = 0.1,
+        ValidationFraction = 0.2,
+        Threads = 1,
+        Seed = 5,
+    };
+
+    [Fact]
+    public void A_tiny_bert_learns_a_synthetic_multi_label_rule_and_writes_a_usable_model()
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 1200);
+        string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        string output = _folder.Combine("run");
+
+        var summary = new Trainer(data, new CsvLoadOptions(), TinyOptions(encoder) with { Epochs = 8, Patience = 8, Pooling = "mean", LearningRate = 3e-3 }, output).Run();
+
+        Assert.True(summary.BestValidationMeanRocAuc > 0.95, $"mean validation AUROC {summary.BestValidationMeanRocAuc}");
+        Assert.Equal(8, summary.History.Count);
+        Assert.True(summary.History[^1].TrainLoss < summary.History[0].TrainLoss);
+        foreach (var file in new[] { "model/config.json", "model/model.safetensors", "model/thresholds.json", "train.json", "validation.csv", "checkpoint/state.json" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(output, Trainer.TensorBoardFolder), "events.out.tfevents*", SearchOption.AllDirectories));
+        Assert.Equal(240, CsvDatasetReader.Load(Path.Combine(output, Trainer.ValidationFile)).Count);
+
+        using var tagger = Tagger.Load(Path.Combine(output, Trainer.ModelFolder));
+        Assert.Equal(SyntheticData.Labels, tagger.Labels);
+        Assert.Equal(32, tagger.MaxTokens);
+        var rude = tagger.Predict("w1 w2 rude w3");
+        var calm = tagger.Predict("w1 w2 calm w3");
+        Assert.True(rude["rude"] > calm["rude"] + 0.3, $"rude {rude["rude"]} vs calm {calm["rude"]}");
+    }
+
+    [Fact]
+    public void Same_seed_and_threads_give_the_identical_loss_curve()
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 400);
+        string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        var options = TinyOptions(encoder) with { Epochs = 2 };
+        var first = new Recorder();
+        var second = new Recorder();
+        new Trainer(data, new CsvLoadOptions(), options, _folder.Combine("a"), first).Run();
+        new Trainer(data, new CsvLoadOptions(), options, _folder.Combine("b"), second).Run();
+
+        Assert.Equal(20, first.Losses.Count);
+        Assert.Equal(first.Losses, second.Losses);
+        var other = new Recorder();
+        new Trainer(data, new CsvLoadOptions(), options with { Seed = 6 }, _folder.Combine("c"), other).Run();
+        Assert.NotEqual(first.Losses, other.Losses);
+    }
+
+    [Fact]
+    public void An_interrupted_run_resumes_exactly_where_it_stopped()
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 400);
+        string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        var options = TinyOptions(encoder) with { Epochs = 2 };
+        var uninterrupted = new Recorder();
+        var full = new Trainer(data, new CsvLoadOptions(), options, _folder.Combine("full"), uninterrupted).Run();
+
+        string output = _folder.Combine("interrupted");
+        using var cancel = new CancellationTokenSource();
+        var beforeStop = new Recorder(cancel, cancelAfterStep: 7);   // mid-epoch (10 steps per epoch)
+        Assert.Throws<OperationCanceledException>(() => new Trainer(data, new CsvLoadOptions(), options, output, beforeStop).Run(cancel.Token));
+        Assert.Equal(7, beforeStop.Losses.Count);
+        Assert.Equal(7, TrainingCheckpoint.ReadState(output).Progress.GlobalStep);
+
+        var error = Assert.Throws<TextTaggerException>(() => new Trainer(data, new CsvLoadOptions(), options, output).Run());
+        Assert.Contains("--resume", error.Message);
+
+        var afterStop = new Recorder();
+        var resumed = Trainer.Resume(output, afterStop).Run();
+        Assert.Equal(uninterrupted.Losses, beforeStop.Losses.Concat(afterStop.Losses));
+        Assert.Equal(full.BestValidationLoss, resumed.BestValidationLoss);
+        Assert.Equal(full.History.Select(e => e.ValidationLoss), resumed.History.Select(e => e.ValidationLoss));
+    }
+}
