@@ -90,7 +90,11 @@ static class EvaluateCommand
             AtomicDirectory.Write(outDir, temp =>
             {
                 EvaluationReportJson.Write(Path.Combine(temp, MetricsFile), report);
-                File.WriteAllText(Path.Combine(temp, ReportFile), EvaluationReportMarkdown.Render(report, 4, title));
+                File.WriteAllText(Path.Combine(temp, ReportFile), EvaluationReportMarkdown.Render(report, 4, title) +
+                    "## Charts\n\n" +
+                    $"![ROC curves]({EvaluationCharts.RocCurvesFile})\n\n" +
+                    $"![Confusion matrices]({EvaluationCharts.ConfusionMatricesFile})\n\n" +
+                    $"![F1 per label]({EvaluationCharts.F1ByLabelFile})\n");
                 EvaluationCharts.Write(report, temp);
             });
             console.MarkupLineInterpolated(
@@ -171,7 +175,7 @@ static class EvaluationTables
             var (heading, note) = EvaluationReportMarkdown.TunedHeading(report.TunedThresholdsSource);
             var thresholds = new Table().Title(heading).AddColumns("label", "threshold", "F1 at 0.5", "F1 at threshold");
             for (int j = 0; j < report.LabelNames.Count; j++)
-                thresholds.AddRow(Markup.Escape(report.LabelNames[j]), tuned.Thresholds[j].ToString("0.####", CultureInfo.InvariantCulture),
+                thresholds.AddRow(Markup.Escape(report.LabelNames[j]), tuned.Thresholds[j].ToString("F4", CultureInfo.InvariantCulture),
                     Number(report.AtDefaultThreshold.Report.Labels[j].F1), Number(tuned.Report.Labels[j].F1));
             console.WriteLine();
             console.Write(thresholds.RightAligned(1, 2, 3));

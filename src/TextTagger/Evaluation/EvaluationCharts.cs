@@ -17,6 +17,8 @@ public static class EvaluationCharts
     public const string F1ByLabelFile = "f1_by_label.png";
 
     const float TitleSize = 20, AxisLabelSize = 17, TickSize = 14, LegendSize = 14;
+    /// <summary>A sans-serif face (as seaborn's); ScottPlot falls back to its default when it is not installed.</summary>
+    const string FontName = "DejaVu Sans";
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>Writes the three charts into <paramref name="directory"/>; returns their paths.</summary>
@@ -38,6 +40,15 @@ public static class EvaluationCharts
         TunedThresholdsSource.Model => "model's tuned thresholds",
         TunedThresholdsSource.Given => "given threshold",
         TunedThresholdsSource.TunedOnThisData => "tuned on this data (optimistic)",
+        _ => "tuned thresholds",
+    };
+
+    /// <summary>"at …" phrases for the tuned thresholds.</summary>
+    static string TunedPhrase(TunedThresholdsSource? source) => source switch
+    {
+        TunedThresholdsSource.Model => "the model's tuned thresholds",
+        TunedThresholdsSource.Given => "the given threshold",
+        TunedThresholdsSource.TunedOnThisData => "thresholds tuned on this data (optimistic)",
         _ => "tuned thresholds",
     };
 
@@ -82,13 +93,14 @@ public static class EvaluationCharts
         plot.Legend.ManualItems.AddRange(legend);
         plot.Legend.FontSize = LegendSize;
         plot.ShowLegend(Alignment.LowerRight);
+        plot.Font.Set(FontName); // again: legend items added after Style
         plot.SavePng(path, 860, 800);
     }
 
     public static void WriteConfusionMatrices(EvaluationReport report, string path)
     {
         var sets = new List<(string Name, ThresholdedEvaluation Evaluation)> { ("threshold 0.5", report.AtDefaultThreshold) };
-        if (report.AtTunedThresholds is { } tuned) sets.Add((TunedName(report.TunedThresholdsSource), tuned));
+        if (report.AtTunedThresholds is { } tuned) sets.Add((TunedPhrase(report.TunedThresholdsSource), tuned));
 
         int labels = report.LabelNames.Count;
         int columns = Math.Min(labels, 6);
@@ -105,9 +117,8 @@ public static class EvaluationCharts
                 int top = band * (headerUnits + blockUnits);
                 var header = new Plot();
                 header.HideAxesAndGrid();
-                header.Title(sets.Count > 1 || labelRows > 1
-                    ? $"Confusion matrices at {sets[s].Name}"
-                    : $"Confusion matrices at {sets[s].Name} ({report.RowCount:N0} rows)", TitleSize);
+                header.Title(string.Create(C, $"Confusion matrices at {sets[s].Name} ({report.RowCount:N0} rows)"), TitleSize);
+                header.Font.Set(FontName);
                 header.Axes.Title.Label.Bold = true;
                 multiplot.AddPlot(header);
                 layout.Set(header, new GridCell(top, 0, gridRows, columns, headerUnits, columns));
@@ -143,12 +154,18 @@ public static class EvaluationCharts
                 rect.FillColor = fill;
                 rect.LineColor = Colors.White;
                 rect.LineWidth = 2;
-                var text = plot.Add.Text(string.Create(C, $"{counts[actual, predicted]:N0}\n{share * 100:F1}%"), predicted, y);
-                text.Alignment = Alignment.MiddleCenter;
-                text.LabelFontSize = 17;
-                text.LabelBold = true;
-                text.LabelStyle.LineSpacing = 4;
-                text.LabelFontColor = Luminance(fill) < 0.5 ? Colors.White : Colors.Black;
+                var ink = Luminance(fill) < 0.5 ? Colors.White : Colors.Black;
+                var count = plot.Add.Text(counts[actual, predicted].ToString("N0", C), predicted, y + 0.1);
+                count.Alignment = Alignment.MiddleCenter;
+                count.LabelFontSize = 19;
+                count.LabelBold = true;
+                count.LabelFontName = FontName;
+                count.LabelFontColor = ink;
+                var percent = plot.Add.Text(string.Create(C, $"{share * 100:F1}% of row"), predicted, y - 0.17);
+                percent.Alignment = Alignment.MiddleCenter;
+                percent.LabelFontSize = 13;
+                percent.LabelFontName = FontName;
+                percent.LabelFontColor = ink;
             }
         }
         plot.Axes.SetLimits(-0.5, 1.5, -0.5, 1.5);
@@ -156,10 +173,10 @@ public static class EvaluationCharts
         plot.Axes.Left.SetTicks([1, 0], ["0", "1"]);
         plot.HideGrid();
         Style(plot, string.Create(C, $"{m.Label} (≥ {threshold:0.###})"), "predicted", "actual");
-        plot.Axes.Title.Label.FontSize = 16;
+        plot.Axes.Title.Label.FontSize = 17;
         plot.Axes.Title.Label.Bold = true;
-        plot.Axes.Bottom.Label.FontSize = 14;
-        plot.Axes.Left.Label.FontSize = 14;
+        plot.Axes.Bottom.Label.FontSize = 15;
+        plot.Axes.Left.Label.FontSize = 15;
         return plot;
     }
 
@@ -200,9 +217,8 @@ public static class EvaluationCharts
 
         var positions = groups.Select((_, g) => g < groups.Length - 2 ? (double)g : g + 0.5).ToArray();
         plot.Axes.Bottom.SetTicks(positions, groups);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = groups.Max(g => g.Length) > 10 ? 30 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = groups.Max(g => g.Length) > 10 ? Alignment.MiddleLeft : Alignment.UpperCenter;
-        plot.Axes.SetLimits(-0.7, positions[^1] + 0.7, 0, 1.12);
+        // Room above 1.0 for the value labels and the legend, so neither covers a bar.
+        plot.Axes.SetLimits(-0.7, positions[^1] + 0.7, 0, 1.3);
         var ticks = new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 };
         plot.Axes.Left.SetTicks(ticks, ticks.Select(t => t.ToString("0.0", C)).ToArray());
         plot.Axes.Left.MajorTickStyle.Length = 4;
@@ -210,13 +226,15 @@ public static class EvaluationCharts
 
         Style(plot, tuned is null
                 ? string.Create(C, $"F1 per label at threshold 0.5 ({report.RowCount:N0} rows)")
-                : string.Create(C, $"F1 per label: threshold 0.5 vs {tunedName} ({report.RowCount:N0} rows)"),
+                : string.Create(C, $"F1 per label, {report.RowCount:N0} rows: threshold 0.5 vs {tunedName}"),
             "", "F1");
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "threshold 0.5", FillColor = defaultColor });
         if (tuned is not null) plot.Legend.ManualItems.Add(new LegendItem { LabelText = tunedName, FillColor = tunedColor });
         plot.Legend.FontSize = LegendSize;
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, Math.Max(900, 150 + 150 * groups.Length), 620);
+        plot.Font.Set(FontName); // again: legend items added after Style
+        int groupWidth = Math.Max(150, 30 + 10 * groups.Max(g => g.Length));
+        plot.SavePng(path, Math.Max(900, 120 + groupWidth * groups.Length), 620);
     }
 
     static double F1Of(ClassificationReport report, int group) => group switch
@@ -238,6 +256,7 @@ public static class EvaluationCharts
 
     static void Style(Plot plot, string title, string xLabel, string yLabel)
     {
+        plot.Font.Set(FontName);
         plot.Title(title, TitleSize);
         if (xLabel.Length > 0) plot.XLabel(xLabel, AxisLabelSize);
         plot.YLabel(yLabel, AxisLabelSize);
