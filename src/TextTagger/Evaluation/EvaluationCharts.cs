@@ -92,6 +92,7 @@ public static class EvaluationCharts
             "False positive rate", "True positive rate");
         plot.Legend.ManualItems.AddRange(legend);
         plot.Legend.FontSize = LegendSize;
+        plot.Legend.FontName = FontName;
         plot.ShowLegend(Alignment.LowerRight);
         plot.Font.Set(FontName); // again: legend items added after Style
         plot.SavePng(path, 860, 800);
@@ -231,6 +232,7 @@ public static class EvaluationCharts
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "threshold 0.5", FillColor = defaultColor });
         if (tuned is not null) plot.Legend.ManualItems.Add(new LegendItem { LabelText = tunedName, FillColor = tunedColor });
         plot.Legend.FontSize = LegendSize;
+        plot.Legend.FontName = FontName;
         plot.ShowLegend(Alignment.UpperRight);
         plot.Font.Set(FontName); // again: legend items added after Style
         int groupWidth = Math.Max(150, 30 + 10 * groups.Max(g => g.Length));
