@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace TextTagger.Evaluation;
 
 /// <summary>
@@ -13,7 +16,28 @@ public sealed record EvaluationReport(
     IReadOnlyList<LabelRanking> Ranking,
     double? MeanRocAuc,
     ThresholdedEvaluation AtDefaultThreshold,
-    ThresholdedEvaluation? AtTunedThresholds);
+    ThresholdedEvaluation? AtTunedThresholds)
+{
+    /// <summary>Where the thresholds of <see cref="AtTunedThresholds"/> came from; null when not said (e.g. a
+    /// report computed directly by <see cref="MultiLabelMetrics"/> from thresholds tuned elsewhere).</summary>
+    public TunedThresholdsSource? TunedThresholdsSource { get; init; }
+}
+
+/// <summary>Where the "tuned" thresholds of an <see cref="EvaluationReport"/> came from. Written in JSON as
+/// snake_case strings: "model", "given", "tuned_on_this_data".</summary>
+[JsonConverter(typeof(TunedThresholdsSourceJsonConverter))]
+public enum TunedThresholdsSource
+{
+    /// <summary>The per-label thresholds stored with the model (thresholds.json, tuned on its validation split).</summary>
+    Model,
+    /// <summary>One threshold for every label, given by the user.</summary>
+    Given,
+    /// <summary>Tuned for the best F1 per label on the evaluated data itself (<see cref="F1ThresholdTuner"/>): an
+    /// optimistic upper bound, not an estimate of performance on new data.</summary>
+    TunedOnThisData,
+}
+
+sealed class TunedThresholdsSourceJsonConverter() : JsonStringEnumConverter<TunedThresholdsSource>(JsonNamingPolicy.SnakeCaseLower);
 
 /// <summary>Threshold-free metrics of one label.</summary>
 /// <param name="RocAuc">sklearn's <c>roc_auc_score</c>; null when the label has a single class in the data.</param>

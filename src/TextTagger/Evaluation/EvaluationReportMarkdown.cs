@@ -28,14 +28,31 @@ public static class EvaluationReportMarkdown
 
         AppendThresholded(md, "At threshold 0.5", report.AtDefaultThreshold, digits, showThresholds: false);
         if (report.AtTunedThresholds is { } tuned)
-            AppendThresholded(md, "At tuned thresholds", tuned, digits, showThresholds: true);
+        {
+            var (heading, note) = TunedHeading(report.TunedThresholdsSource);
+            AppendThresholded(md, heading, tuned, digits, showThresholds: true, note);
+        }
         return md.ToString();
     }
 
+    /// <summary>The heading (and a caveat) of the tuned section, by where its thresholds came from.</summary>
+    public static (string Heading, string? Note) TunedHeading(TunedThresholdsSource? source) => source switch
+    {
+        TunedThresholdsSource.Model => ("At the model's tuned thresholds",
+            "Per-label thresholds stored with the model (thresholds.json)."),
+        TunedThresholdsSource.Given => ("At the given threshold", "One threshold for every label, given by the user."),
+        TunedThresholdsSource.TunedOnThisData => ("At thresholds tuned on this data (optimistic)",
+            "The model has no tuned thresholds (or all are 0.5), so these are the thresholds that maximise each " +
+            "label's F1 on this same data. Numbers tuned and measured on the same rows are optimistic: treat them " +
+            "as an upper bound, not as what to expect on new data."),
+        _ => ("At tuned thresholds", null),
+    };
+
     private static void AppendThresholded(StringBuilder md, string heading, ThresholdedEvaluation evaluation,
-        int digits, bool showThresholds)
+        int digits, bool showThresholds, string? note = null)
     {
         md.Append("## ").Append(heading).Append("\n\n");
+        if (note != null) md.Append(note).Append("\n\n");
         if (showThresholds)
         {
             md.Append("| label | threshold |\n|---|---:|\n");
