@@ -42,5 +42,16 @@ public static class TextTaggerCli
             config.Error.WriteLine("cancelled");
             return 130;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            config.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("TEXTTAGGER_DEBUG") != "1")
+        {
+            // A bug of ours, not the user's input: still one line, with a way to get the details.
+            config.Error.WriteLine($"error: internal error ({e.GetType().Name}: {e.Message}); set TEXTTAGGER_DEBUG=1 for the stack trace");
+            return 70;
+        }
     }
 }

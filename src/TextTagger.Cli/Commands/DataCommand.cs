@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using TextTagger.Data;
+using TextTagger.Tokenization;
 
 namespace TextTagger.Cli.Commands;
 
@@ -22,9 +23,12 @@ static class DataCommand
         var dataOptions = new DataOptions();
         var splitOptions = new SplitOptions();
         var plots = new Option<string?>("--plots") { Description = "Folder to write PNG charts into" };
+        var model = new Option<string>("--model")
+        { Description = "Tokenizer for token-length statistics: \"minilm\" (bundled) or a model directory; \"none\" to skip", DefaultValueFactory = _ => "minilm" };
         dataOptions.AddTo(command);
         splitOptions.AddTo(command);
         command.Options.Add(plots);
+        command.Options.Add(model);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
@@ -36,13 +40,29 @@ static class DataCommand
             var stats = DatasetStats.Compute(dataset);
             console.MarkupLineInterpolated($"[bold]{dataset.Source}[/]: {stats.Rows:N0} rows, {stats.Labels.Count} labels, loaded in {loadTime.TotalMilliseconds:N0} ms");
             DatasetTables.Write(console, stats);
+            LengthDistribution? tokens = null;
+            if (parse.GetValue(model) is { } modelName && !modelName.Equals("none", StringComparison.OrdinalIgnoreCase))
+            {
+                var tokenizer = BertTokenizer.FromModel(modelName);
+                tokens = TokenLengthStats.Compute(tokenizer, dataset.Rows.Select(r => r.Text).ToArray());
+                console.Write(DatasetTables.LengthTable($"Token length ({modelName} tokenizer, [[CLS]]/[[SEP]] included, before truncation)", tokens, shareOverLimits: true));
+            }
 
             var (train, validation) = splitOptions.Apply(parse, dataset);
             DatasetTables.WriteSplit(console, train, validation, parse.GetValue(splitOptions.Seed));
 
             if (parse.GetValue(plots) is { } folder)
-                foreach (var png in DatasetCharts.Write(stats, folder))
+            {
+                var written = DatasetCharts.Write(stats, folder).ToList();
+                if (tokens != null)
+                {
+                    string histogram = Path.Combine(folder, "token_lengths.png");
+                    TokenLengthHistogram.WritePng(tokens, histogram);
+                    written.Add(histogram);
+                }
+                foreach (var png in written)
                     console.MarkupLineInterpolated($"wrote [green]{png}[/]");
+            }
             return 0;
         });
         return command;

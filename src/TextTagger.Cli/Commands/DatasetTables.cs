@@ -27,11 +27,19 @@ static class DatasetTables
         console.Write(LengthTable("Text length (characters)", stats.TextLengthChars));
     }
 
-    public static Table LengthTable(string title, LengthPercentiles lengths)
+    public static Table LengthTable(string title, LengthDistribution lengths, bool shareOverLimits = false)
     {
         var table = new Table().Title(title).AddColumns("mean", "p50", "p90", "p95", "p99", "max");
-        table.AddRow($"{lengths.Mean:N1}", $"{lengths.P50:N0}", $"{lengths.P90:N0}", $"{lengths.P95:N0}", $"{lengths.P99:N0}", $"{lengths.Max:N0}");
-        return table.RightAligned(0, 1, 2, 3, 4, 5);
+        var cells = new List<string> { $"{lengths.Mean:N1}", $"{lengths.P50:N0}", $"{lengths.P90:N0}", $"{lengths.P95:N0}", $"{lengths.P99:N0}", $"{lengths.Max:N0}" };
+        if (shareOverLimits)
+            foreach (int limit in new[] { 128, 256, 512 })
+            {
+                table.AddColumn($"> {limit}");
+                cells.Add($"{lengths.ShareOver(limit):P1}");
+            }
+        table.AddRow(cells.ToArray());
+        foreach (var column in table.Columns) column.RightAligned();
+        return table;
     }
 
     public static void WriteSplit(IAnsiConsole console, LabeledDataset train, LabeledDataset validation, int seed)

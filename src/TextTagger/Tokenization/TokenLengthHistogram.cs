@@ -1,3 +1,4 @@
+using TextTagger.Data;
 using ScottPlot;
 
 namespace TextTagger.Tokenization;
@@ -9,7 +10,7 @@ public static class TokenLengthHistogram
     public const int DisplayLimit = 1024;
     const int BinSize = 16;
 
-    public static void WritePng(TokenLengthStats stats, string path, int width = 900, int height = 500)
+    public static void WritePng(LengthDistribution stats, string path, int width = 900, int height = 500)
     {
         ArgumentNullException.ThrowIfNull(stats);
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));

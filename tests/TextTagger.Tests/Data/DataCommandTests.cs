@@ -19,7 +19,8 @@ public class DataCommandTests : IDisposable
         Assert.Matches(@"threat\s+│\s+270 │\s+0\.68 %", result.Output);
         Assert.Matches(@"at least one label\s+│\s+9,035", result.Output);
         Assert.Contains("train (balanced)", result.Output);
-        foreach (var png in new[] { "label_counts.png", "tagged_vs_untagged.png" })
+        Assert.Matches(@"│\s+92\.5 │\s+49 │\s+199 │\s+298 │\s+817 │\s+4,950 │\s+18\.4 % │\s+6\.4 % │\s+2\.1 % │", result.Output);
+        foreach (var png in new[] { "label_counts.png", "tagged_vs_untagged.png", "token_lengths.png" })
         {
             byte[] bytes = File.ReadAllBytes(Path.Combine(plots, png));
             Assert.True(bytes.Length > 10_000, $"{png} is only {bytes.Length} bytes");

@@ -1,3 +1,4 @@
+using TextTagger.Data;
 using TextTagger.Tokenization;
 using Xunit.Abstractions;
 
@@ -8,15 +9,15 @@ public class TokenLengthStatsTests(TokenizerFixture fixture, ITestOutputHelper o
     [Fact]
     public void Percentiles_use_the_nearest_rank_and_shares_count_texts_strictly_over_the_limit()
     {
-        var stats = TokenLengthStats.FromLengths(Enumerable.Range(1, 1000).Reverse());
+        var stats = LengthDistribution.FromLengths(Enumerable.Range(1, 1000).Reverse());
         Assert.Equal((500, 900, 950, 990, 1000, 1), (stats.P50, stats.P90, stats.P95, stats.P99, stats.Max, stats.Min));
         Assert.Equal(500.5, stats.Mean, 10);
         Assert.Equal(0.872, stats.ShareOver128, 10);
         Assert.Equal(0.744, stats.ShareOver256, 10);
         Assert.Equal(0.488, stats.ShareOver512, 10);
         Assert.Equal(0.0, stats.ShareOver(1000));
-        Assert.Equal(1, TokenLengthStats.FromLengths([7]).Count);
-        Assert.Throws<TextTaggerException>(() => TokenLengthStats.FromLengths([]));
+        Assert.Equal(1, LengthDistribution.FromLengths([7]).Count);
+        Assert.Throws<TextTaggerException>(() => LengthDistribution.FromLengths([]));
     }
 
     [Fact]
