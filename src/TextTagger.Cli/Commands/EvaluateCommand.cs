@@ -70,13 +70,25 @@ static class EvaluateCommand
             if (parse.GetValue(limitRows) is { } limit && limit < dataset.Count)
                 dataset = dataset.WithRows(dataset.Rows.Take(limit).ToArray());
 
-            using var tagger = Tagger.Load(modelDir, maxTokens: parse.GetValue(maxTokens), batchSize: parse.GetValue(batchSize));
+            EvaluateAndWrite(console, writer, modelDir, dataset, outDir, parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Scores <paramref name="dataset"/> with the model, prints the tables and writes metrics.json, report.md
+    /// and the charts into <paramref name="outDir"/> (atomically). Training ends with this on the validation split.</summary>
+    public static EvaluationReport EvaluateAndWrite(IAnsiConsole console, TextWriter writer, string modelDir, LabeledDataset dataset,
+                                                    string outDir, double? threshold = null, int? maxTokens = null,
+                                                    int batchSize = Tagger.DefaultBatchSize)
+    {
+            using var tagger = Tagger.Load(modelDir, maxTokens: maxTokens, batchSize: batchSize);
             ModelEvaluation.MatchLabels(tagger.Labels, dataset.LabelNames, dataset.Source); // fail before scoring
             console.MarkupLineInterpolated(
                 $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, max {tagger.MaxTokens} tokens, batch {tagger.BatchSize}");
 
             var clock = Stopwatch.StartNew();
-            var options = new ModelEvaluationOptions { Threshold = parse.GetValue(threshold) };
+            var options = new ModelEvaluationOptions { Threshold = threshold };
             var report = WithProgress(console, writer, dataset.Count, clock,
                 rowsDone => ModelEvaluation.Evaluate(tagger, dataset, rowsDone, options));
             var scoring = clock.Elapsed;
@@ -99,14 +111,12 @@ static class EvaluateCommand
             });
             console.MarkupLineInterpolated(
                 $"wrote [green]{outDir}[/]{(replaced ? " (replaced the earlier evaluation)" : "")}: {MetricsFile}, {ReportFile}, {EvaluationCharts.RocCurvesFile}, {EvaluationCharts.ConfusionMatricesFile}, {EvaluationCharts.F1ByLabelFile}");
-            return 0;
-        });
-        return command;
+        return report;
     }
 
     /// <summary>The output folder, checked before any work: never the model directory or a folder holding it, and an
     /// existing non-empty folder only when it holds an earlier evaluation.</summary>
-    static string ResolveOutput(string? given, string modelDir)
+    internal static string ResolveOutput(string? given, string modelDir)
     {
         string model = Path.GetFullPath(modelDir).TrimEnd(Path.DirectorySeparatorChar);
         string outDir = given is { Length: > 0 }

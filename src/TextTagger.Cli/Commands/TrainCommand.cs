@@ -35,6 +35,7 @@ static class TrainCommand
         var validateEvery = Add(command, new Option<int?>("--validate-every") { Description = "Also validate every N steps" });
         var logEvery = Add(command, new Option<int>("--log-every") { Description = "Progress line every N steps when output is redirected", DefaultValueFactory = _ => defaults.LogEverySteps });
         var resume = Add(command, new Option<string?>("--resume") { Description = "Continue the interrupted run in this output folder (its options are used)" });
+        var overwrite = Add(command, new Option<bool>("--overwrite") { Description = "Replace an earlier run in --out" });
 
         command.SetAction((parse, cancel) =>
         {
@@ -54,6 +55,7 @@ static class TrainCommand
             {
                 string data = parse.GetValue(dataOptions.Data) ?? throw new TextTaggerException("--data FILE is required (or --resume DIR)");
                 outputDirectory = parse.GetValue(output)!;
+                if (parse.GetValue(overwrite)) RemoveEarlierRun(outputDirectory);
                 var options = new TrainingOptions
                 {
                     Model = parse.GetValue(model)!,
@@ -87,6 +89,11 @@ static class TrainCommand
             {
                 var summary = display.Run(() => trainer.Run(interrupt.Token));
                 TrainingReport.Write(console, summary);
+
+                // The seed ends with an evaluation of the best model on the held-out rows: do the same.
+                var validation = CsvDatasetReader.Load(Path.Combine(outputDirectory, Trainer.ValidationFile), trainer.LoadOptions);
+                EvaluateCommand.EvaluateAndWrite(console, writer, summary.ModelDirectory, validation,
+                    Path.Combine(outputDirectory, EvaluateCommand.DefaultOutFolder), maxTokens: null);
                 return Task.FromResult(0);
             }
             finally
@@ -95,6 +102,15 @@ static class TrainCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Deletes an earlier run's folder, but only one that looks like a run (never an arbitrary folder).</summary>
+    static void RemoveEarlierRun(string directory)
+    {
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return;
+        if (!TrainingCheckpoint.Exists(directory) && !File.Exists(Path.Combine(directory, Trainer.SummaryFile)))
+            throw new TextTaggerException($"--out {directory} is not an earlier training run (no checkpoint or {Trainer.SummaryFile}); not replacing it");
+        Directory.Delete(directory, recursive: true);
     }
 
     static Option<T> Add<T>(Command command, Option<T> option)

@@ -48,6 +48,9 @@ public sealed class Trainer
         return new Trainer(state.DataPath, state.LoadOptions, state.Options, outputDirectory, observer) { _resuming = true };
     }
 
+    /// <summary>How the data file is read (a resumed run reads it as the original run did).</summary>
+    public CsvLoadOptions LoadOptions => _loadOptions;
+
     public TrainingSummary Run(CancellationToken cancel = default)
     {
         var o = _options;

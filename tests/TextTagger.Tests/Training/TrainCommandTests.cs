@@ -1,0 +1,64 @@
+using TextTagger.Tests.TestSupport;
+
+namespace TextTagger.Tests.Training;
+
+public class TrainCommandTests : IDisposable
+{
+    readonly TempFolder _folder = new();
+    public void Dispose() => _folder.Dispose();
+
+    string[] TinyRun(string data, string encoder, string output, int epochs = 2, params string[] extra) =>
+        ["train", "--data", data, "--model", encoder, "--out", output, "--epochs", $"{epochs}", "--batch-size", "32", "--max-tokens", "32",
+         "--lr", "3e-3", "--pooling", "mean", "--val-fraction", "0.2", "--threads", "1", "--log-every", "5", .. extra];
+
+    [Fact]
+    public void Train_prints_progress_and_summary_then_evaluates_the_best_model_on_the_validation_split()
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 600);
+        string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        string output = _folder.Combine("run");
+
+        var result = CliRunner.Run(TinyRun(data, encoder, output));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Matches(@"epoch 1 step 5/30\s+loss \d\.\d{4}", result.Output);
+        Assert.Matches(@"epoch 2: train loss \d\.\d{4}, train AUROC \d\.\d{4}, validation loss \d\.\d{4}, validation AUROC \d\.\d{4}", result.Output);
+        Assert.Contains("best model (epoch", result.Output);
+        Assert.Contains("precision    recall  f1-score   support", result.Output);   // sklearn's report layout
+        foreach (var file in new[] { "train.json", "evaluation/metrics.json", "evaluation/report.md", "evaluation/roc_curves.png" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+
+        // Starting again into the same folder is refused; --overwrite replaces the run.
+        var again = CliRunner.Run(TinyRun(data, encoder, output));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("--resume", again.Error);
+        Assert.Equal(0, CliRunner.Run(TinyRun(data, encoder, output, 1, "--overwrite")).ExitCode);
+    }
+
+    [Theory]
+    [InlineData("--lr", "0", "--lr must be in (0, 1)")]
+    [InlineData("--max-tokens", "4", "--max-tokens must be between 8 and 512")]
+    [InlineData("--epochs", "0", "--epochs must be ≥ 1")]
+    public void Bad_options_fail_with_one_line_and_no_output_folder(string option, string value, string message)
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 50);
+        string output = _folder.Combine("run");
+        var result = CliRunner.Run("train", "--data", data, "--out", output, option, value);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Missing_data_or_checkpoint_is_reported()
+    {
+        Assert.Contains("--data FILE is required", CliRunner.Run("train").Error);
+        var resume = CliRunner.Run("train", "--resume", _folder.Combine("nothing"));
+        Assert.Equal(1, resume.ExitCode);
+        Assert.Contains("no resumable checkpoint", resume.Error);
+        var data = CliRunner.Run("train", "--data", _folder.Combine("missing.csv"), "--out", _folder.Combine("run"));
+        Assert.Equal(1, data.ExitCode);
+        Assert.EndsWith("missing.csv: file not found", data.Error.Trim());
+    }
+}
