@@ -29,7 +29,12 @@ public static class TaggerServer
             return chosen.MicroBatching ? new MicroBatcher(served, chosen) : new DirectPredictor(served);
         });
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeFrameworkProblem);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "TextTagger";
+            document.Info.Description = "Multi-label text classification: probabilities and tags per text.";
+            return Task.CompletedTask;
+        }));
 
         var app = builder.Build();
         app.Services.GetRequiredService<IPredictionService>();   // load the model now
