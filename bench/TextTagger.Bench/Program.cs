@@ -3,7 +3,7 @@ using System.Reflection;
 using TextTagger.Bench;
 using TextTagger.Bench.Benchmarks;
 
-IBenchmark[] benchmarks = [new TokenizerBenchmark()];
+IBenchmark[] benchmarks = [new TokenizerBenchmark(), new ServeLoadBenchmark()];
 
 var chosen = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;
 if (chosen == null)

@@ -1,9 +1,67 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using TextTagger.Inference;
+using TextTagger.Server;
 
 namespace TextTagger.Cli.Commands;
 
-// Placeholder: being built.
+/// <summary>`texttagger serve --model DIR [--urls URLS]`: the HTTP service (TextTagger.Server) in the foreground.</summary>
 static class ServeCommand
 {
-    public static Command Create() => new("serve", "Serve a trained model over HTTP.");
+    public static Command Create()
+    {
+        var defaults = new TaggerServerOptions();
+        var model = new Option<string>("--model", "-m") { Description = "A trained model directory", Required = true };
+        var urls = new Option<string>("--urls")
+        { Description = "Addresses to listen on, semicolon-separated", DefaultValueFactory = _ => TaggerServerOptions.DefaultUrls };
+        var threshold = new Option<double?>("--threshold") { Description = "One threshold for every label instead of the model's own" };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Token limit per text (default: the model's)" };
+        var batchSize = new Option<int>("--batch-size")
+        { Description = "Texts per forward pass inside the model", DefaultValueFactory = _ => Tagger.DefaultBatchSize };
+        var noBatching = new Option<bool>("--no-micro-batching") { Description = "Run each request alone instead of gathering concurrent ones" };
+        var batchTexts = new Option<int>("--max-batch-texts")
+        { Description = "A micro-batch runs once it holds this many texts…", DefaultValueFactory = _ => defaults.MaxBatchTexts };
+        var batchDelay = new Option<double>("--max-batch-delay-ms")
+        { Description = "…or this many milliseconds after its first request", DefaultValueFactory = _ => defaults.MaxBatchDelay.TotalMilliseconds };
+        var maxTexts = new Option<int>("--max-texts")
+        { Description = "Texts per request at most (more: 413)", DefaultValueFactory = _ => defaults.MaxTextsPerRequest };
+        var maxLength = new Option<int>("--max-text-length")
+        { Description = "Characters per text at most (more: 413)", DefaultValueFactory = _ => defaults.MaxTextLength };
+        var maxBody = new Option<long>("--max-body-bytes")
+        { Description = "Request body size at most (more: 413)", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
+
+        var command = new Command("serve",
+            "Serve a trained model over HTTP: POST /v1/predict {\"texts\": [...]}, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
+        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody })
+            command.Options.Add(option);
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var options = new TaggerServerOptions
+            {
+                ModelDirectory = parse.GetValue(model),
+                Urls = parse.GetValue(urls),
+                Threshold = parse.GetValue(threshold),
+                MaxTokens = parse.GetValue(maxTokens),
+                BatchSize = parse.GetValue(batchSize),
+                MicroBatching = !parse.GetValue(noBatching),
+                MaxBatchTexts = parse.GetValue(batchTexts),
+                MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),
+                MaxTextsPerRequest = parse.GetValue(maxTexts),
+                MaxTextLength = parse.GetValue(maxLength),
+                MaxRequestBodyBytes = parse.GetValue(maxBody),
+            };
+            await using var app = TaggerServer.Build(options);
+            try
+            {
+                await app.StartAsync(cancellation);
+            }
+            catch (IOException e)
+            {
+                throw new TextTaggerException($"cannot listen on {options.Urls}: {e.Message}");
+            }
+            await app.WaitForShutdownAsync(cancellation);
+            return 0;
+        });
+        return command;
+    }
 }

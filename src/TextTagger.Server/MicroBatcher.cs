@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using TextTagger.Inference;
+
+namespace TextTagger.Server;
+
+/// <summary>
+/// Gathers concurrent requests into one forward pass: a background loop takes the first waiting request, then keeps
+/// taking more until the batch holds <see cref="TaggerServerOptions.MaxBatchTexts"/> texts or
+/// <see cref="TaggerServerOptions.MaxBatchDelay"/> has passed, predicts all their texts at once and completes each
+/// request with its own share.
+/// </summary>
+public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDisposable
+{
+    sealed record Pending(IReadOnlyList<string> Texts, TaskCompletionSource<IReadOnlyList<Prediction>> Done);
+
+    readonly Tagger _tagger;
+    readonly int _maxTexts;
+    readonly TimeSpan _maxDelay;
+    readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(4096) { SingleReader = true });
+    readonly Task _loop;
+
+    public MicroBatcher(ServedModel model, TaggerServerOptions options)
+    {
+        _tagger = model.Tagger;
+        _maxTexts = options.MaxBatchTexts;
+        _maxDelay = options.MaxBatchDelay;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>Forward passes run so far, and texts they held (for tests and diagnostics).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+    public long Texts => Interlocked.Read(ref _texts);
+    long _batches, _texts;
+
+    public async Task<IReadOnlyList<Prediction>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellation)
+    {
+        var pending = new Pending(texts, new TaskCompletionSource<IReadOnlyList<Prediction>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, cancellation);
+        return await pending.Done.Task.WaitAsync(cancellation);
+    }
+
+    async Task LoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            var batch = new List<Pending>();
+            int texts = 0;
+            long deadline = Stopwatch.GetTimestamp() + (long)(_maxDelay.TotalSeconds * Stopwatch.Frequency);
+            while (texts < _maxTexts)
+            {
+                if (reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                    texts += next.Texts.Count;
+                    continue;
+                }
+                var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining)) break;
+            }
+            if (batch.Count > 0) Run(batch, texts);
+        }
+    }
+
+    /// <summary>True when another request arrived within the time left.</summary>
+    static async Task<bool> WaitForMoreAsync(ChannelReader<Pending> reader, TimeSpan remaining)
+    {
+        using var timeout = new CancellationTokenSource(remaining);
+        try
+        {
+            return await reader.WaitToReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    void Run(List<Pending> batch, int textCount)
+    {
+        var texts = new List<string>(textCount);
+        foreach (var pending in batch) texts.AddRange(pending.Texts);
+        try
+        {
+            var predictions = _tagger.Predict(texts);
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _texts, texts.Count);
+            int start = 0;
+            foreach (var pending in batch)
+            {
+                var share = new Prediction[pending.Texts.Count];
+                for (int i = 0; i < share.Length; i++) share[i] = predictions[start + i];
+                start += share.Length;
+                pending.Done.TrySetResult(share);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var pending in batch) pending.Done.TrySetException(e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _loop.GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,25 @@
+using TextTagger.Inference;
+
+namespace TextTagger.Server;
+
+/// <summary>The tagger the service uses: loaded from the options' model directory (and then owned and disposed
+/// here), or the one the options hand over (left to its owner).</summary>
+public sealed class ServedModel : IDisposable
+{
+    readonly bool _owned;
+
+    public ServedModel(TaggerServerOptions options)
+    {
+        options.Validate();
+        _owned = options.Tagger == null;
+        Tagger = options.Tagger ?? Tagger.Load(options.ModelDirectory!, threshold: options.Threshold, maxTokens: options.MaxTokens,
+                                               batchSize: options.BatchSize);
+    }
+
+    public Tagger Tagger { get; }
+
+    public void Dispose()
+    {
+        if (_owned) Tagger.Dispose();
+    }
+}

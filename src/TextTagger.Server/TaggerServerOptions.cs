@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+using TextTagger.Inference;
+
+namespace TextTagger.Server;
+
+/// <summary>Everything the HTTP service can be told: which model, where to listen, micro-batching and request limits.</summary>
+public sealed record TaggerServerOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>A trained model directory (ignored when <see cref="Tagger"/> is given).</summary>
+    public string? ModelDirectory { get; init; }
+    /// <summary>An already loaded tagger to serve; the server does not dispose it.</summary>
+    public Tagger? Tagger { get; init; }
+    public double? Threshold { get; init; }
+    public int? MaxTokens { get; init; }
+    /// <summary>Texts per forward pass inside the tagger.</summary>
+    public int BatchSize { get; init; } = Tagger.DefaultBatchSize;
+
+    /// <summary>Addresses to listen on (semicolon-separated); null: leave it to ASP.NET Core's configuration.</summary>
+    public string? Urls { get; init; } = DefaultUrls;
+
+    /// <summary>Gather concurrent requests into one forward pass; false: each request runs alone.</summary>
+    public bool MicroBatching { get; init; } = true;
+    /// <summary>A micro-batch is run once it holds this many texts…</summary>
+    public int MaxBatchTexts { get; init; } = 64;
+    /// <summary>…or this long after its first request arrived.</summary>
+    public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    public int MaxTextsPerRequest { get; init; } = 256;
+    public int MaxTextLength { get; init; } = 20_000;
+    public long MaxRequestBodyBytes { get; init; } = 16 * 1024 * 1024;
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public void Validate()
+    {
+        if (Tagger == null && string.IsNullOrWhiteSpace(ModelDirectory)) throw new TextTaggerException("no model: give --model DIR");
+        if (MaxBatchTexts < 1) throw new TextTaggerException($"max batch texts must be ≥ 1, got {MaxBatchTexts}");
+        if (MaxBatchDelay < TimeSpan.Zero) throw new TextTaggerException($"max batch delay must be ≥ 0, got {MaxBatchDelay}");
+        if (MaxTextsPerRequest < 1) throw new TextTaggerException($"max texts per request must be ≥ 1, got {MaxTextsPerRequest}");
+        if (MaxTextLength < 1) throw new TextTaggerException($"max text length must be ≥ 1, got {MaxTextLength}");
+        if (MaxRequestBodyBytes < 1) throw new TextTaggerException($"max request body must be ≥ 1 byte, got {MaxRequestBodyBytes}");
+    }
+}

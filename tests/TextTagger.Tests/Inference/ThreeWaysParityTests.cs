@@ -1,0 +1,39 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using TextTagger.Server;
+using TextTagger.Tests.Serving;
+using TextTagger.Tests.TestSupport;
+
+namespace TextTagger.Tests.Inference;
+
+/// <summary>Library, CLI and HTTP give the same probabilities for the same model directory and texts.</summary>
+public class ThreeWaysParityTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+{
+    [Fact]
+    public async Task Library_cli_and_http_agree_to_1e_6()
+    {
+        string[] texts = ["good nice kind", "ugly rude angry hate hate hate w1 w2 w3", "love w9", ""];
+        using var library = TextTagger.Inference.Tagger.Load(model.Directory);
+        var direct = library.Predict(texts);
+
+        var cli = CliRunner.Run(["predict", "--model", model.Directory, "--format", "json", .. texts]);
+        Assert.True(cli.ExitCode == 0, cli.Error);
+        using var cliJson = JsonDocument.Parse(cli.Output);
+
+        await using var factory = new TaggerServerFactory(new TaggerServerOptions { ModelDirectory = model.Directory });
+        using var client = factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/v1/predict", new { texts });
+        response.EnsureSuccessStatusCode();
+        using var httpJson = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        for (int i = 0; i < texts.Length; i++)
+            for (int l = 0; l < library.Labels.Count; l++)
+            {
+                string label = library.Labels[l];
+                double fromCli = cliJson.RootElement.GetProperty("predictions")[i].GetProperty("probabilities").GetProperty(label).GetDouble();
+                double fromHttp = httpJson.RootElement.GetProperty("predictions")[i].GetProperty("probabilities").GetProperty(label).GetDouble();
+                Assert.Equal(direct[i].Probabilities[l], fromCli, 1e-6);
+                Assert.Equal(direct[i].Probabilities[l], fromHttp, 1e-6);
+            }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using TextTagger.Server;
+
+namespace TextTagger.Tests.Serving;
+
+public class ConcurrentRequestTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Parallel_requests_get_the_same_probabilities_as_direct_calls(bool microBatching)
+    {
+        var options = new TaggerServerOptions { Tagger = model.Tagger, MicroBatching = microBatching, MaxBatchDelay = TimeSpan.FromMilliseconds(20) };
+        await using var factory = new TaggerServerFactory(options);
+        using var client = factory.CreateClient();
+        var requests = Enumerable.Range(0, 32).Select(i =>
+        {
+            // Each request: one to three texts of different lengths, so batches mix paddings.
+            var texts = Enumerable.Range(0, 1 + i % 3).Select(j => TinyModelFixture.Texts[(i + j) % TinyModelFixture.Texts.Length] + $" w{i}").ToArray();
+            return (texts, task: client.PostAsJsonAsync("/v1/predict", new { texts }));
+        }).ToArray();
+        await Task.WhenAll(requests.Select(r => r.task));
+
+        foreach (var (texts, task) in requests)
+        {
+            var response = await task;
+            response.EnsureSuccessStatusCode();
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            ServerAssert.SameAsTagger(model.Tagger, texts, json.RootElement);
+        }
+    }
+
+    [Fact]
+    public async Task The_batcher_gathers_concurrent_requests_into_fewer_forward_passes()
+    {
+        using var served = new ServedModel(new TaggerServerOptions { Tagger = model.Tagger });
+        await using var batcher = new MicroBatcher(served, new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMilliseconds(50) });
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => batcher.PredictAsync([$"good w{i}"], CancellationToken.None)));
+        Assert.Equal(16, batcher.Texts);
+        Assert.True(batcher.Batches < 16, $"{batcher.Batches} forward passes for 16 concurrent requests");
+        for (int i = 0; i < 16; i++)
+            Assert.Equal(model.Tagger.Predict($"good w{i}").Probabilities, results[i][0].Probabilities, (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+}
