@@ -17,6 +17,7 @@ Prints one JSON object on stdout (the last line); progress goes to stderr.
 import argparse
 import json
 import math
+import resource
 import statistics
 import sys
 import time
@@ -348,6 +349,7 @@ def main():
         "threads": torch.get_num_threads(), "bf16": args.bf16,
         "torch": torch.__version__, "parameters": sum(p.numel() for p in model.parameters()),
         "blas": blas_library(),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     })
     print(json.dumps(result))
 
