@@ -99,7 +99,9 @@ sealed class CompareBenchmark : IBenchmark
         md.AppendLine();
         md.AppendLine($"Machine: {Environment.ProcessorCount} cores {CpuModel()}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, " +
                       $"{RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at start {load}.");
-        md.AppendLine($"Ours: TorchSharp-cpu {Version(typeof(TorchSharp.torch))}; PyTorch {torchVersion} eager ({Path.GetFileName(blas.Split(", ").LastOrDefault() ?? "")}); " +
+        string pyText = pyInfo.ValueKind == JsonValueKind.Object
+            ? $"PyTorch {torchVersion} eager ({Path.GetFileName(blas.Split(", ").LastOrDefault() ?? "")})" : "PyTorch not run";
+        md.AppendLine($"Ours: TorchSharp-cpu {Version(typeof(TorchSharp.torch))}; {pyText}; " +
                       $"ONNX Runtime {InferenceVersion()}; {threads} threads on every side.");
         md.AppendLine($"Command: `dotnet run -c Release --project bench/TextTagger.Bench -- compare {string.Join(" ", args)}`");
         md.AppendLine($"Work: {arch} ({train.FirstOrDefault().Ours?.Parameters:N0} parameters), random ids without padding, fp32, dropout 0.1, " +

@@ -22,10 +22,12 @@ sealed record TrainStepSettings
     public bool NoClip { get; init; }
     /// <summary>Attention-probability dropout 0 (libtorch's fused CPU attention kernel is used only without dropout).</summary>
     public bool AttentionDropout0 { get; init; }
+    /// <summary>"torchsharp" (TorchSharp's AdamW, as training uses) or "lean" (<see cref="LeanAdamW"/>, same math).</summary>
+    public string AdamW { get; init; } = "torchsharp";
 
     public string Describe() =>
         $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {Pooling}{(Bf16 ? ", bf16" : "")}{(NoClip ? ", no clip" : "")}" +
-        $"{(AttentionDropout0 ? ", attention dropout 0" : "")}, {Steps} steps after {Warmup} warm-up";
+        $"{(AttentionDropout0 ? ", attention dropout 0" : "")}{(AdamW != "torchsharp" ? $", {AdamW} AdamW" : "")}, {Steps} steps after {Warmup} warm-up";
 }
 
 /// <summary>Median time of a training step and of its phases (forward + loss, zero_grad + backward, clip, optimizer + read-back).</summary>
@@ -46,9 +48,9 @@ sealed class TrainStepBenchmark : IBenchmark
     public string Name => "train-step";
     public string Description =>
         "median time of a MiniLM training step [--batch 32] [--seq 128] [--steps 20] [--warmup 3] [--threads 2] " +
-        "[--arch minilm|bert-base] [--pooling mean|cls] [--bf16] [--no-clip] [--attn-dropout0]";
+        "[--arch minilm|bert-base] [--pooling mean|cls] [--adamw torchsharp|lean] [--bf16] [--no-clip] [--attn-dropout0]";
 
-    static readonly string[] Valued = ["--batch", "--seq", "--steps", "--warmup", "--threads", "--arch", "--pooling"];
+    static readonly string[] Valued = ["--batch", "--seq", "--steps", "--warmup", "--threads", "--arch", "--pooling", "--adamw"];
     static readonly string[] Flags = ["--bf16", "--no-clip", "--attn-dropout0"];
 
     public int Run(string[] args)
@@ -66,13 +68,14 @@ sealed class TrainStepBenchmark : IBenchmark
             Bf16 = BenchData.Flag(args, "--bf16"),
             NoClip = BenchData.Flag(args, "--no-clip"),
             AttentionDropout0 = BenchData.Flag(args, "--attn-dropout0"),
+            AdamW = BenchData.Option(args, "--adamw", "torchsharp"),
         };
         var result = Measure(settings);
         Console.WriteLine($"train-step {settings.Describe()}");
         Console.WriteLine($"step: {result.Step}");
         Console.WriteLine("phases (median): " + string.Join(", ", result.PhaseMedians.Select(p => $"{p.Key} {p.Value:F3} s")));
         Console.WriteLine($"{result.Parameters:N0} parameters; {result.Flops / 1e9:F1} GFLOP per step (analytic) → {result.GflopsPerSecond:F1} GFLOP/s");
-        Console.WriteLine($"loss {result.FirstLoss:F4} → {result.LastLoss:F4}; peak RSS {ProcessMemory.Megabytes(result.PeakRssBytes)}");
+        Console.WriteLine($"loss {result.FirstLoss:G9} → {result.LastLoss:G9}; peak RSS {ProcessMemory.Megabytes(result.PeakRssBytes)}");
         return 0;
     }
 
@@ -81,6 +84,7 @@ sealed class TrainStepBenchmark : IBenchmark
         progress ??= Console.Error;
         if (s.Batch < 1 || s.Seq < 1 || s.Seq > 512 || s.Steps < 1 || s.Warmup < 0)
             throw new ArgumentException("need --batch ≥ 1, 1 ≤ --seq ≤ 512, --steps ≥ 1, --warmup ≥ 0");
+        if (s.AdamW is not ("torchsharp" or "lean")) throw new ArgumentException($"--adamw must be torchsharp or lean, got {s.AdamW}");
         TorchRuntime.SetThreads(s.Threads);
         ResetPeakRss();
         manual_seed(42);
@@ -95,6 +99,7 @@ sealed class TrainStepBenchmark : IBenchmark
         model.train();
         var options = new TrainingOptions { LearningRate = 2e-5, WeightDecay = 0.01, GradientClipNorm = 1.0, BatchSize = s.Batch, MaxTokens = s.Seq };
         var optimizer = new OptimizerSetup(model, options);
+        using var lean = s.AdamW == "lean" ? new LeanAdamW(optimizer.Optimizer) : null;
 
         var generator = new Generator(42);
         var (ids, mask, types) = BertWork.RandomInputs(s.Batch, s.Seq, config.VocabSize, generator);
@@ -118,7 +123,8 @@ sealed class TrainStepBenchmark : IBenchmark
                 if (!s.NoClip) nn.utils.clip_grad_norm_(optimizer.Parameters, options.GradientClipNorm);
                 t3 = Stopwatch.GetTimestamp();
                 optimizer.ScaleLearningRates(1.0);
-                optimizer.Optimizer.step();
+                if (lean != null) lean.Step();
+                else optimizer.Optimizer.step();
                 float[] probabilities = logits.detach().sigmoid().to_type(ScalarType.Float32).data<float>().ToArray();
                 lastLoss = loss.to_type(ScalarType.Float32).item<float>();
                 t4 = Stopwatch.GetTimestamp();
