@@ -9,8 +9,12 @@ biases and LayerNorm weights, the same four parameter groups as OptimizerSetup);
 
 Weights are randomly initialised (speed does not depend on them); inputs are random token ids, no padding.
 
-    python3 bench/python/bert_train_step.py --batch 32 --seq 128 --steps 20 --warmup 3
-    python3 bench/python/bert_train_step.py --infer
+    /usr/bin/python3 bench/python/bert_train_step.py --batch 32 --seq 128 --steps 20 --warmup 3
+    /usr/bin/python3 bench/python/bert_train_step.py --infer
+
+Needs Debian's python3-torch (1.13) and libopenblas0-openmp: use /usr/bin/python3, since a pyenv `python3` earlier on
+PATH does not see Debian's packages. PyTorch 1.13 has no scaled_dot_product_attention, so attention is Hugging Face's
+eager matmul → softmax → dropout → matmul; AdamW is the single-tensor loop (1.13's default) unless --foreach.
 
 Prints one JSON object on stdout (the last line); progress goes to stderr.
 """
