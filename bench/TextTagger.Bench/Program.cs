@@ -3,7 +3,11 @@ using System.Reflection;
 using TextTagger.Bench;
 using TextTagger.Bench.Benchmarks;
 
-IBenchmark[] benchmarks = [new TokenizerBenchmark(), new ServeLoadBenchmark()];
+IBenchmark[] benchmarks =
+[
+    new TokenizerBenchmark(), new TrainStepBenchmark(), new InferBenchmark(), new FlopsBenchmark(), new CompareBenchmark(),
+    new ServeLoadBenchmark(),
+];
 
 var chosen = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;
 if (chosen == null)
@@ -14,4 +18,12 @@ if (chosen == null)
 }
 if (typeof(Program).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
     Console.Error.WriteLine("warning: a Debug build; run with -c Release for numbers worth keeping");
-return chosen.Run(args[1..]);
+try
+{
+    return chosen.Run(args[1..]);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"{chosen.Name}: {e.Message}");
+    return 2;
+}
