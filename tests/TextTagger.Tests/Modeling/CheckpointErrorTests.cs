@@ -1,3 +1,4 @@
+using TextTagger.Tests.TestSupport;
 using TextTagger.Modeling;
 using TextTagger.Modeling.Checkpoints;
 using TextTagger.Modeling.Pretrained;
@@ -10,7 +11,7 @@ public class CheckpointErrorTests
     /// <summary>Writes the tiny model's encoder (bare names), edited by <paramref name="edit"/>, and tries to load it.</summary>
     static TextTaggerException LoadEdited(Action<Dictionary<string, Tensor>> edit)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using var scope = NewDisposeScope();
         using var model = ModelTestSupport.TinyModel();
         model.Config.Save(temp["config.json"]);
@@ -55,7 +56,7 @@ public class CheckpointErrorTests
         var e = LoadEdited(t => { t.Remove("pooler.dense.weight"); t.Remove("pooler.dense.bias"); });
         Assert.Contains("bert.pooler.dense.weight", e.Message);
 
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using var model = ModelTestSupport.TinyModel(pooling: PoolingMode.Mean);
         model.Config.Save(temp["config.json"]);
         ModelTestSupport.WriteTinyVocabulary(temp["vocab.txt"]);
@@ -68,7 +69,7 @@ public class CheckpointErrorTests
     [Fact]
     public void Directory_problems_are_user_errors()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         Assert.Contains("not found", Assert.Throws<TextTaggerException>(() => PretrainedModel.Load(temp["nope"])).Message);
         Assert.Contains("config.json", Assert.Throws<TextTaggerException>(() => PretrainedModel.Load(temp.Path)).Message);
         ModelTestSupport.TinyConfig().Save(temp["config.json"]);

@@ -1,3 +1,4 @@
+using TextTagger.Tests.TestSupport;
 using TextTagger.Modeling;
 using TextTagger.Modeling.Checkpoints;
 using TextTagger.Modeling.Pretrained;
@@ -38,7 +39,7 @@ public class CheckpointRoundTripTests
     [InlineData(PoolingMode.Mean)]
     public void Save_then_load_gives_identical_logits(string pooling)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using var scope = NewDisposeScope();
         using var original = ModelTestSupport.TinyModel(Labels.Length, pooling);
         WriteDirectory(temp["source"], original, WriteSafetensors, labels: Labels);
@@ -64,7 +65,7 @@ public class CheckpointRoundTripTests
     [Fact]
     public void Saved_directory_is_a_transformers_BertForSequenceClassification()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using var original = ModelTestSupport.TinyModel(Labels.Length);
         WriteDirectory(temp["source"], original, WriteSafetensors, labels: Labels);
         using var loaded = PretrainedModel.Load(temp["source"]);
@@ -93,7 +94,7 @@ public class CheckpointRoundTripTests
     [Fact]
     public void Loads_pytorch_model_bin_written_by_PyBridge()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using var scope = NewDisposeScope();
         using var original = ModelTestSupport.TinyModel(Labels.Length, PoolingMode.Mean);
         WriteDirectory(temp.Path, original, (dir, t) => PyTorchBinFile.Write(Path.Combine(dir, "pytorch_model.bin"), t), labels: Labels);
@@ -108,7 +109,7 @@ public class CheckpointRoundTripTests
     [Fact]
     public void Loads_safetensors_written_by_another_tool_with_bert_prefix()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using var scope = NewDisposeScope();
         using var original = ModelTestSupport.TinyModel(Labels.Length);
         WriteDirectory(temp.Path, original, (dir, t) =>
@@ -126,7 +127,7 @@ public class CheckpointRoundTripTests
     [Fact]
     public void Loads_an_encoder_without_prefix_and_initialises_a_new_head_with_a_warning()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using var scope = NewDisposeScope();
         using var original = ModelTestSupport.TinyModel(Labels.Length);
         WriteDirectory(temp.Path, original, WriteSafetensors, withPrefix: false, withHead: false);
@@ -145,7 +146,7 @@ public class CheckpointRoundTripTests
     [Fact]
     public void A_head_of_another_size_or_for_other_labels_is_reinitialised_with_a_warning()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using var original = ModelTestSupport.TinyModel(Labels.Length);
         WriteDirectory(temp.Path, original, WriteSafetensors, labels: Labels);
 

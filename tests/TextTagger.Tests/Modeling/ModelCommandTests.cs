@@ -1,3 +1,4 @@
+using TextTagger.Tests.TestSupport;
 using TextTagger.Cli;
 using TextTagger.Modeling.Checkpoints;
 
@@ -31,7 +32,7 @@ public class ModelCommandTests(MiniLmFixture fixture)
     [Fact]
     public void Info_on_a_directory_shows_labels_and_thresholds()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         using (var model = ModelTestSupport.TinyModel(2))
         {
             var config = model.Config.Clone();

@@ -1,5 +1,4 @@
 using FastBertTokenizer;
-using nietras.SeparatedValues;
 using TextTagger.Modeling;
 using TextTagger.Modeling.Pretrained;
 using TextTagger.Tests.TestSupport;
@@ -56,17 +55,7 @@ static class ModelTestSupport
     }
 
     /// <summary>The first <paramref name="count"/> comments of the shared Jigsaw csv.</summary>
-    public static List<string> Comments(int count)
-    {
-        using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(SharedData.ToxicCommentsCsv);
-        var comments = new List<string>();
-        foreach (var row in reader)
-        {
-            comments.Add(row["comment_text"].ToString());
-            if (comments.Count == count) break;
-        }
-        return comments;
-    }
+    public static List<string> Comments(int count) => SharedData.Comments.Take(count).ToList();
 
     /// <summary>Token ids with FastBertTokenizer and the bundled uncased vocabulary, padded to the longest text (≤ maxTokens).</summary>
     public static (long[,] Ids, long[,] Mask) Encode(IReadOnlyList<string> texts, int maxTokens)
@@ -89,17 +78,5 @@ static class ModelTestSupport
                 maskOut[r, c] = mask[r * maxTokens + c];
             }
         return (idsOut, maskOut);
-    }
-}
-
-/// <summary>A fresh folder under the system temp directory, deleted afterwards.</summary>
-sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "texttagger-test-" + Guid.NewGuid().ToString("N"));
-    public TempDirectory() => Directory.CreateDirectory(Path);
-    public string this[string name] => System.IO.Path.Combine(Path, name);
-    public void Dispose()
-    {
-        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
     }
 }

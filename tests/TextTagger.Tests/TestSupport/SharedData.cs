@@ -8,6 +8,12 @@ public static class SharedData
 {
     public static string ToxicCommentsCsv => Path.Combine(DataDirectory, "toxic_comments.csv");
 
+    static readonly Lazy<IReadOnlyList<string>> s_comments =
+        new(() => TextTagger.Data.CsvDatasetReader.Load(ToxicCommentsCsv).Rows.Select(r => r.Text).ToArray());
+
+    /// <summary>The comment_text of every row of the shared file, in file order, read once per test run.</summary>
+    public static IReadOnlyList<string> Comments => s_comments.Value;
+
     public static string DataDirectory
     {
         get

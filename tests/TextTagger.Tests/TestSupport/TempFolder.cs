@@ -18,6 +18,8 @@ public sealed class TempFolder : IDisposable
         return path;
     }
 
+    public string this[string name] => Combine(name);
+
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using TextTagger.Tests.TestSupport;
 using TextTagger.Tokenization;
 
 namespace TextTagger.Tests.Tokenization;
@@ -20,11 +21,11 @@ public class BertTokenizerTests(TokenizerFixture fixture) : IClassFixture<Tokeni
     public void Crlf_and_lf_vocab_files_give_the_same_ids()
     {
         string lf = string.Join('\n', Tokenizer.Vocabulary.Tokens) + "\n";
-        using var directory = new TempDirectory();
-        File.WriteAllText(directory.File("lf.txt"), lf);
-        File.WriteAllText(directory.File("crlf.txt"), lf.Replace("\n", "\r\n"));
-        var fromLf = BertTokenizer.FromVocab(directory.File("lf.txt"));
-        var fromCrlf = BertTokenizer.FromVocab(directory.File("crlf.txt"));
+        using var directory = new TempFolder();
+        File.WriteAllText(directory.Combine("lf.txt"), lf);
+        File.WriteAllText(directory.Combine("crlf.txt"), lf.Replace("\n", "\r\n"));
+        var fromLf = BertTokenizer.FromVocab(directory.Combine("lf.txt"));
+        var fromCrlf = BertTokenizer.FromVocab(directory.Combine("crlf.txt"));
         const string text = "The quick brown fox can't jump over 42 lazy dogs!";
         Assert.Equal(30522, fromCrlf.Vocabulary.Count);
         Assert.Equal(fromLf.Encode(text), fromCrlf.Encode(text));
@@ -45,7 +46,7 @@ public class BertTokenizerTests(TokenizerFixture fixture) : IClassFixture<Tokeni
     {
         // FastBertTokenizer's Encode(text, maximumTokens) keeps the buffer of an earlier, larger call and ignores
         // the smaller maximum (128 after 512 gave 512 ids). Our tokenizer must truncate to whatever it is asked.
-        string text = string.Join(' ', ToxicComments.Texts.OrderByDescending(t => t.Length).First(), "end");
+        string text = string.Join(' ', SharedData.Comments.OrderByDescending(t => t.Length).First(), "end");
         long[] at512 = Tokenizer.Encode(text, 512);
         long[] at128 = Tokenizer.Encode(text, 128);
         long[] at512Again = Tokenizer.Encode(text, 512);
@@ -71,7 +72,7 @@ public class BertTokenizerTests(TokenizerFixture fixture) : IClassFixture<Tokeni
     [Fact]
     public void One_instance_shared_by_all_threads_gives_the_sequential_ids()
     {
-        var texts = ToxicComments.Texts.Take(4000).ToArray();
+        var texts = SharedData.Comments.Take(4000).ToArray();
         var sequential = texts.Select(t => Tokenizer.Encode(t, 256)).ToArray();
         var parallel = new long[texts.Length][];
         Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 },
@@ -86,10 +87,10 @@ public class BertTokenizerTests(TokenizerFixture fixture) : IClassFixture<Tokeni
     [Fact]
     public void Model_directory_reads_do_lower_case_from_tokenizer_config()
     {
-        using var directory = new TempDirectory();
-        File.WriteAllText(directory.File("vocab.txt"), string.Join("\r\n", Tokenizer.Vocabulary.Tokens));
+        using var directory = new TempFolder();
+        File.WriteAllText(directory.Combine("vocab.txt"), string.Join("\r\n", Tokenizer.Vocabulary.Tokens));
         Assert.True(BertTokenizer.FromModel(directory.Path).Lowercase);
-        File.WriteAllText(directory.File("tokenizer_config.json"), """{ "do_lower_case": false, "model_max_length": 512 }""");
+        File.WriteAllText(directory.Combine("tokenizer_config.json"), """{ "do_lower_case": false, "model_max_length": 512 }""");
         var cased = BertTokenizer.FromModel(directory.Path);
         Assert.False(cased.Lowercase);
         Assert.Equal(["hello"], cased.Tokens("hello"));
@@ -99,17 +100,17 @@ public class BertTokenizerTests(TokenizerFixture fixture) : IClassFixture<Tokeni
     [Fact]
     public void Missing_model_directory_or_vocab_is_a_user_error_naming_the_path()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempFolder();
         string missing = System.IO.Path.Combine(directory.Path, "nope");
         var notFound = Assert.Throws<TextTaggerException>(() => BertTokenizer.FromModel(missing));
         Assert.Contains(missing, notFound.Message);
         var noVocab = Assert.Throws<TextTaggerException>(() => BertTokenizer.FromModel(directory.Path));
         Assert.Contains("No vocab.txt", noVocab.Message);
-        File.WriteAllText(directory.File("vocab.txt"), "a\nb\n");
+        File.WriteAllText(directory.Combine("vocab.txt"), "a\nb\n");
         var notBert = Assert.Throws<TextTaggerException>(() => BertTokenizer.FromModel(directory.Path));
         Assert.Contains("[PAD]", notBert.Message);
-        File.WriteAllText(directory.File("vocab.txt"), string.Join('\n', Tokenizer.Vocabulary.Tokens));
-        File.WriteAllText(directory.File("tokenizer_config.json"), "{ not json");
+        File.WriteAllText(directory.Combine("vocab.txt"), string.Join('\n', Tokenizer.Vocabulary.Tokens));
+        File.WriteAllText(directory.Combine("tokenizer_config.json"), "{ not json");
         Assert.Contains("tokenizer_config.json", Assert.Throws<TextTaggerException>(() => BertTokenizer.FromModel(directory.Path)).Message);
     }
 }

@@ -1,3 +1,4 @@
+using TextTagger.Tests.TestSupport;
 using TextTagger.Tokenization;
 using TorchSharp;
 
@@ -36,7 +37,7 @@ public class EncodedBatchTests(TokenizerFixture fixture) : IClassFixture<Tokeniz
     [Fact]
     public void Fixed_padding_gives_max_tokens_columns_and_truncates_long_texts()
     {
-        var texts = ToxicComments.Texts.Take(64).ToArray();
+        var texts = SharedData.Comments.Take(64).ToArray();
         using var batch = fixture.Tokenizer.EncodeBatch(texts, maxTokens: 32, padding: BatchPadding.MaxTokens);
         Assert.Equal([64L, 32L], batch.InputIds.shape);
         var ids = batch.InputIds.data<long>().ToArray();

@@ -1,3 +1,4 @@
+using TextTagger.Tests.TestSupport;
 using System.Diagnostics;
 using System.Text;
 using TextTagger.Tokenization;
@@ -63,7 +64,7 @@ public class HuggingFaceParityTests(TokenizerFixture fixture, ITestOutputHelper 
     [Fact]
     public void Every_shared_comment_gives_the_same_ids_as_hugging_face()
     {
-        var texts = ToxicComments.Texts;
+        var texts = SharedData.Comments;
         Assert.True(texts.Count > 39_000, $"only {texts.Count} comments read");
         var clock = Stopwatch.StartNew();
         var mismatches = new List<string>();

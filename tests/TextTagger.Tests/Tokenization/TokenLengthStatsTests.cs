@@ -1,3 +1,4 @@
+using TextTagger.Tests.TestSupport;
 using TextTagger.Data;
 using TextTagger.Tokenization;
 using Xunit.Abstractions;
@@ -32,7 +33,7 @@ public class TokenLengthStatsTests(TokenizerFixture fixture, ITestOutputHelper o
     [Fact]
     public void Shared_comments_statistics_and_histogram_png()
     {
-        var texts = ToxicComments.Texts;
+        var texts = SharedData.Comments;
         var stats = TokenLengthStats.Compute(fixture.Tokenizer, texts);
         output.WriteLine(stats.ToString());
         Assert.Equal(texts.Count, stats.Count);
@@ -42,8 +43,8 @@ public class TokenLengthStatsTests(TokenizerFixture fixture, ITestOutputHelper o
         Assert.True(stats.ShareOver128 > stats.ShareOver256 && stats.ShareOver256 > stats.ShareOver512 && stats.ShareOver512 > 0);
         Assert.InRange(stats.P50, 20, 200); // Jigsaw comments: a median of a few dozen words
 
-        using var directory = new TempDirectory();
-        string png = directory.File("plots/token_lengths.png");
+        using var directory = new TempFolder();
+        string png = directory.Combine("plots/token_lengths.png");
         TokenLengthHistogram.WritePng(stats, png, 900, 500);
         byte[] bytes = File.ReadAllBytes(png);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);

@@ -1,3 +1,4 @@
+using TextTagger.Tests.TestSupport;
 using System.Text.Json;
 using TextTagger.Cli;
 
@@ -54,8 +55,8 @@ public class TokenizeCommandTests
     [Fact]
     public void Model_directory_with_its_own_vocab_is_used()
     {
-        using var directory = new TempDirectory();
-        File.WriteAllText(directory.File("vocab.txt"), "[PAD]\r\n[UNK]\r\n[CLS]\r\n[SEP]\r\nhello\r\n##s\r\n");
+        using var directory = new TempFolder();
+        File.WriteAllText(directory.Combine("vocab.txt"), "[PAD]\r\n[UNK]\r\n[CLS]\r\n[SEP]\r\nhello\r\n##s\r\n");
         var (exit, output, _) = Run("tokenize", "--model", directory.Path, "--format", "json", "Hellos world");
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(output);
@@ -65,8 +66,8 @@ public class TokenizeCommandTests
     [Fact]
     public void Missing_model_directory_is_a_one_line_error_with_exit_code_1()
     {
-        using var directory = new TempDirectory();
-        string missing = directory.File("no-such-model");
+        using var directory = new TempFolder();
+        string missing = directory.Combine("no-such-model");
         var (exit, output, error) = Run("tokenize", "--model", missing, "text");
         Assert.Equal(1, exit);
         Assert.Equal("", output);
@@ -76,7 +77,7 @@ public class TokenizeCommandTests
     [Fact]
     public void Directory_without_vocab_and_bad_max_tokens_are_user_errors()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempFolder();
         var noVocab = Run("tokenize", "--model", directory.Path, "text");
         Assert.Equal(1, noVocab.Exit);
         Assert.StartsWith($"error: No vocab.txt in model directory {directory.Path}", noVocab.Err);
