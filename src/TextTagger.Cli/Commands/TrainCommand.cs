@@ -27,6 +27,7 @@ static class TrainCommand
         var decay = Add(command, new Option<double>("--weight-decay") { DefaultValueFactory = _ => defaults.WeightDecay });
         var pooling = Add(command, new Option<string?>("--pooling") { Description = "cls or mean (default: the model's; mean for minilm)" });
         pooling.AcceptOnlyFromAmong("cls", "mean");
+        var posWeightCap = Add(command, new Option<double?>("--pos-weight-cap") { Description = "Weight positives of rare labels by negatives/positives, capped at this (default: off)" });
         var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
         var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss", DefaultValueFactory = _ => defaults.Patience });
         var maxSteps = Add(command, new Option<int?>("--max-steps") { Description = "Stop after this many steps (quick runs)" });
@@ -67,6 +68,7 @@ static class TrainCommand
                     WarmupFraction = parse.GetValue(warmup),
                     WeightDecay = parse.GetValue(decay),
                     Pooling = parse.GetValue(pooling),
+                    PositiveWeightCap = parse.GetValue(posWeightCap),
                     UntaggedToKeep = parse.GetValue(splitOptions.Balance),
                     ValidationFraction = parse.GetValue(splitOptions.ValidationFraction),
                     Seed = parse.GetValue(splitOptions.Seed),

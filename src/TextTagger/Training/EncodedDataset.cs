@@ -24,6 +24,18 @@ public sealed class EncodedDataset
     public int Count => Ids.Count;
     public IReadOnlyList<int> Lengths => Ids.Select(ids => ids.Length).ToArray();
 
+    /// <summary>Per-label negatives / positives of these rows, capped (a label without positives gets the cap).</summary>
+    public float[] PositiveWeights(double cap)
+    {
+        var weights = new float[LabelCount];
+        for (int l = 0; l < LabelCount; l++)
+        {
+            int positives = Labels.Count(row => row[l] == 1);
+            weights[l] = (float)Math.Min(cap, positives == 0 ? cap : (double)(Count - positives) / positives);
+        }
+        return weights;
+    }
+
     /// <summary>The rows as model inputs and float targets [rows, labels]; padded to the longest row, or to
     /// <see cref="MaxTokens"/> when <paramref name="fixedPadding"/>.</summary>
     public (EncodedBatch Inputs, Tensor Targets) Batch(IReadOnlyList<int> rows, bool fixedPadding)

@@ -82,6 +82,7 @@ public sealed class Trainer
         int totalSteps = Math.Min(o.Epochs * stepsPerEpoch, o.MaxSteps ?? int.MaxValue);
         var schedule = LinearWarmupSchedule.FromFraction(o.WarmupFraction, totalSteps);
         var optimizer = new OptimizerSetup(model, o);
+        using var positiveWeights = o.PositiveWeightCap is double cap ? tensor(train.PositiveWeights(cap)) : null;
 
         var progress = new TrainingProgress();
         if (resumeState != null)
@@ -106,7 +107,7 @@ public sealed class Trainer
             for (int b = run.Progress.Epoch == epoch ? run.Progress.StepsDoneInEpoch : 0; b < batches.Count; b++)
             {
                 if (run.Progress.GlobalStep >= totalSteps) break;
-                var step = TrainStep(model, optimizer, schedule, train, batches[b], trainScores, run.Progress.GlobalStep);
+                var step = TrainStep(model, optimizer, schedule, train, batches[b], trainScores, run.Progress.GlobalStep, positiveWeights);
                 run.Progress = run.Progress with
                 {
                     Epoch = epoch,
@@ -163,13 +164,13 @@ public sealed class Trainer
     }
 
     StepResult TrainStep(BertForMultiLabelClassification model, OptimizerSetup optimizer, LinearWarmupSchedule schedule,
-                         EncodedDataset train, int[] rows, EvaluationAccumulator scores, int globalStep)
+                         EncodedDataset train, int[] rows, EvaluationAccumulator scores, int globalStep, Tensor? positiveWeights)
     {
         using var scope = NewDisposeScope();
         var (inputs, targets) = train.Batch(rows, fixedPadding: !_options.DynamicPadding);
         using var batch = inputs;
         var logits = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
-        var loss = BertForMultiLabelClassification.Loss(logits, targets);
+        var loss = BertForMultiLabelClassification.Loss(logits, targets, positiveWeights);
         optimizer.Optimizer.zero_grad();
         loss.backward();
         nn.utils.clip_grad_norm_(optimizer.Parameters, _options.GradientClipNorm);

@@ -18,6 +18,9 @@ public sealed record TrainingOptions
     /// <summary>AdamW weight decay, not applied to biases and LayerNorm weights.</summary>
     public double WeightDecay { get; init; } = 0.01;
     public double GradientClipNorm { get; init; } = 1.0;
+    /// <summary>Up-weights positives of rare labels in the loss: pos_weight = min(cap, negatives / positives) per label,
+    /// from the training rows; null: no weighting (plain BCE). Validation loss stays unweighted.</summary>
+    public double? PositiveWeightCap { get; init; }
     /// <summary>"cls" or "mean"; null: what the model's config says (cls unless set).</summary>
     public string? Pooling { get; init; }
 
@@ -57,6 +60,7 @@ public sealed record TrainingOptions
         Require(Patience >= 1, $"--patience must be ≥ 1, got {Patience}");
         Require(MaxSteps is null or >= 1, $"--max-steps must be ≥ 1, got {MaxSteps}");
         Require(LimitRows is null or >= 2, $"--limit-rows must be ≥ 2, got {LimitRows}");
+        Require(PositiveWeightCap is null or >= 1, $"--pos-weight-cap must be ≥ 1, got {PositiveWeightCap}");
         Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
         Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
     }

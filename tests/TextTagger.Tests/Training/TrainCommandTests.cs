@@ -18,9 +18,10 @@ public class TrainCommandTests : IDisposable
         string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
         string output = _folder.Combine("run");
 
-        var result = CliRunner.Run(TinyRun(data, encoder, output));
+        var result = CliRunner.Run(TinyRun(data, encoder, output, 2, "--pos-weight-cap", "5"));
 
         Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(5, TextTagger.Training.TrainingSummary.Read(Path.Combine(output, "train.json")).Options.PositiveWeightCap);
         Assert.Matches(@"epoch 1 step 5/30\s+loss \d\.\d{4}", result.Output);
         Assert.Matches(@"epoch 2: train loss \d\.\d{4}, train AUROC \d\.\d{4}, validation loss \d\.\d{4}, validation AUROC \d\.\d{4}", result.Output);
         Assert.Contains("best model (epoch", result.Output);
