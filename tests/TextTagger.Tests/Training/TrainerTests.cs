@@ -5,6 +5,7 @@ using TextTagger.Training;
 
 namespace TextTagger.Tests.Training;
 
+[Collection(TorchRandomCollection.Name)]
 public class TrainerTests : IDisposable
 {
     readonly TempFolder _folder = new();
