@@ -22,12 +22,12 @@ static class TrainCommand
         var batchSize = Add(command, new Option<int>("--batch-size") { DefaultValueFactory = _ => defaults.BatchSize });
         var maxTokens = Add(command, new Option<int>("--max-tokens") { Description = "Truncate texts to this many tokens", DefaultValueFactory = _ => defaults.MaxTokens });
         var rate = Add(command, new Option<double>("--lr") { Description = "Peak learning rate of the encoder", DefaultValueFactory = _ => defaults.LearningRate });
-        var headRate = Add(command, new Option<double?>("--head-lr") { Description = "Peak learning rate of the classifier head (default: --lr)" });
+        var headRate = Add(command, new Option<double?>("--head-lr") { Description = "Peak learning rate of the freshly initialised classifier head", DefaultValueFactory = _ => defaults.HeadLearningRate });
         var warmup = Add(command, new Option<double>("--warmup-fraction") { Description = "Share of steps spent warming up", DefaultValueFactory = _ => defaults.WarmupFraction });
         var decay = Add(command, new Option<double>("--weight-decay") { DefaultValueFactory = _ => defaults.WeightDecay });
         var pooling = Add(command, new Option<string?>("--pooling") { Description = "cls or mean (default: the model's; mean for minilm)" });
         pooling.AcceptOnlyFromAmong("cls", "mean");
-        var posWeightCap = Add(command, new Option<double?>("--pos-weight-cap") { Description = "Weight positives of rare labels by negatives/positives, capped at this (default: off)" });
+        var posWeightCap = Add(command, new Option<double?>("--pos-weight-cap") { Description = "Weight positives in the loss by negatives/positives per label, capped at this (1: plain BCE)", DefaultValueFactory = _ => defaults.PositiveWeightCap });
         var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
         var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss", DefaultValueFactory = _ => defaults.Patience });
         var maxSteps = Add(command, new Option<int?>("--max-steps") { Description = "Stop after this many steps (quick runs)" });

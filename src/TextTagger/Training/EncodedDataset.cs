@@ -24,14 +24,15 @@ public sealed class EncodedDataset
     public int Count => Ids.Count;
     public IReadOnlyList<int> Lengths => Ids.Select(ids => ids.Length).ToArray();
 
-    /// <summary>Per-label negatives / positives of these rows, capped (a label without positives gets the cap).</summary>
+    /// <summary>Per-label negatives / positives of these rows, kept between 1 and <paramref name="cap"/> (positives are
+    /// only ever up-weighted; a label without positives gets the cap; cap 1 is plain BCE).</summary>
     public float[] PositiveWeights(double cap)
     {
         var weights = new float[LabelCount];
         for (int l = 0; l < LabelCount; l++)
         {
             int positives = Labels.Count(row => row[l] == 1);
-            weights[l] = (float)Math.Min(cap, positives == 0 ? cap : (double)(Count - positives) / positives);
+            weights[l] = (float)Math.Clamp(positives == 0 ? cap : (double)(Count - positives) / positives, 1.0, cap);
         }
         return weights;
     }
