@@ -9,17 +9,13 @@ namespace TextTagger.Tests.Modeling;
 /// <summary>Tiny random BERTs, temporary folders and real comments as token-id batches, for the modeling tests.</summary>
 static class ModelTestSupport
 {
-    public static BertConfig TinyConfig(string pooling = PoolingMode.Cls) => new()
+    /// <summary>The tiny architecture of <see cref="TinyModelDirectory"/>, with a 120-token vocabulary.</summary>
+    public static BertConfig TinyConfig(string pooling = PoolingMode.Cls)
     {
-        VocabSize = 120,
-        HiddenSize = 32,
-        NumHiddenLayers = 2,
-        NumAttentionHeads = 4,
-        IntermediateSize = 64,
-        MaxPositionEmbeddings = 64,
-        TypeVocabSize = 2,
-        Pooling = pooling,
-    };
+        var config = TinyModelDirectory.Config(pooling);
+        config.VocabSize = 120;
+        return config;
+    }
 
     public static BertForMultiLabelClassification TinyModel(int labels = 3, string pooling = PoolingMode.Cls, int seed = 7)
     {

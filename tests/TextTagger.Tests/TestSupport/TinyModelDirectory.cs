@@ -14,7 +14,7 @@ public static class TinyModelDirectory
     /// <summary>Words of the vocabulary besides the special tokens: w0 … w(n-1), plus these readable ones.</summary>
     public static readonly string[] Words = ["good", "bad", "nice", "ugly", "kind", "rude", "calm", "angry", "happy", "sad", "hate", "love"];
 
-    public static BertConfig Config(int labels, string pooling = PoolingMode.Cls, int extraWords = 60) => new()
+    public static BertConfig Config(string pooling = PoolingMode.Cls, int extraWords = 60) => new()
     {
         VocabSize = 5 + Words.Length + extraWords,
         HiddenSize = 32,
@@ -31,7 +31,7 @@ public static class TinyModelDirectory
                                 int extraWords = 60)
     {
         Directory.CreateDirectory(directory);
-        var config = Config(labels.Count, pooling, extraWords);
+        var config = Config(pooling, extraWords);
         if (labels.Count > 0) config.SetLabels(labels);
         config.Architectures = ["BertForSequenceClassification"];
         config.Save(Path.Combine(directory, HfCheckpoint.ConfigFile));
