@@ -71,12 +71,7 @@ sealed record CsvColumnLayout(int TextIndex, int? IdIndex, IReadOnlyList<string>
         double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
         || value.ToLowerInvariant() is "yes" or "no" or "true" or "false" or "y" or "n";
 
-    static int IndexOf(IReadOnlyList<string> header, string name)
-    {
-        for (int i = 0; i < header.Count; i++)
-            if (string.Equals(header[i].Trim(), name, StringComparison.Ordinal)) return i;
-        return -1;
-    }
+    static int IndexOf(IReadOnlyList<string> header, string name) => CsvRowChecks.IndexOf(header, name);
 
     static string Shorten(string value) => value.Length <= 60 ? value : value[..57] + "...";
 }

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Unicode;
 using nietras.SeparatedValues;
 
 namespace TextTagger.Data;
@@ -17,7 +14,7 @@ public static class CsvDatasetReader
         if (!File.Exists(path))
             throw new DataFormatException(path, null, null, Directory.Exists(path) ? "is a folder, not a CSV file" : "file not found");
         byte[] bytes = File.ReadAllBytes(path);
-        string text = DecodeUtf8(path, bytes);
+        string text = StrictUtf8.Decode(path, bytes);
         if (string.IsNullOrWhiteSpace(text))
             throw new DataFormatException(path, null, null, "the file is empty");
 
@@ -43,29 +40,6 @@ public static class CsvDatasetReader
         {
             // What the CSV reader itself rejects (e.g. a header naming the same column twice).
             throw new DataFormatException(path, null, null, e.Message.Split('\n')[0].Trim());
-        }
-    }
-
-    /// <summary>Decodes strictly: an invalid byte sequence is an error at its line and column, not a silent U+FFFD.</summary>
-    static string DecodeUtf8(string path, byte[] bytes)
-    {
-        ReadOnlySpan<byte> content = bytes;
-        if (content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) content = content[3..];
-        if (Utf8.IsValid(content)) return Encoding.UTF8.GetString(content);
-
-        char[] scratch = ArrayPool<char>.Shared.Rent(content.Length);
-        try
-        {
-            Utf8.ToUtf16(content, scratch, out int bytesRead, out _, replaceInvalidSequences: false);
-            var before = content[..bytesRead];
-            int lineStart = before.LastIndexOf((byte)'\n') + 1;
-            int line = before.Count((byte)'\n') + 1;
-            int column = Encoding.UTF8.GetCharCount(before[lineStart..]) + 1;
-            throw new DataFormatException(path, line, column, $"invalid UTF-8 (byte 0x{content[bytesRead]:X2}); save the file as UTF-8");
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(scratch);
         }
     }
 }

@@ -16,14 +16,8 @@ sealed class CsvRowCollector(string path, IReadOnlyList<string> header, CsvColum
     public void Add(SepReader.Row row)
     {
         int line = row.LineNumberFrom;
-        if (row.ColCount == 1 && row.Span.IsWhiteSpace()) return;   // a blank line
-        // A well-formed row holds an even number of quote characters; otherwise a quote was never closed
-        // (and the CSV reader swallowed the rest of the file into one field) or stands in an unquoted field.
-        if (row.Span.Count('"') % 2 != 0)
-            throw new DataFormatException(path, line, null,
-                "unterminated quoted field: a '\"' on this line is never closed (or a stray quote stands in an unquoted field)");
-        if (row.ColCount != header.Count)
-            throw new DataFormatException(path, line, null, $"row has {row.ColCount} field(s), the header has {header.Count}");
+        if (CsvRowChecks.IsBlank(row)) return;
+        CsvRowChecks.CheckShape(path, row, header.Count);
 
         string text = row[layout.TextIndex].ToString();
         if (string.IsNullOrWhiteSpace(text))

@@ -1,3 +1,4 @@
+using System.Text;
 using nietras.SeparatedValues;
 using TextTagger.Data;
 
@@ -23,7 +24,7 @@ public sealed class CsvTextSource : ITextSource
         try
         {
             _reader = Sep.Reader(o => o with { Sep = new Sep(','), HasHeader = true, Unescape = true, DisableColCountCheck = true })
-                .From(_stream);
+                .From(StrictUtf8.OpenReader(_stream));
             var header = _reader.Header.ColNames;
             if (header.Count == 0 || header.All(string.IsNullOrWhiteSpace))
                 throw new DataFormatException(path, null, null, "the file is empty");
@@ -35,6 +36,11 @@ public sealed class CsvTextSource : ITextSource
             int id = IndexOf(header, idColumn);
             _idIndex = id >= 0 ? id : null;
             IdColumn = id >= 0 ? header[id].Trim() : null;
+        }
+        catch (DecoderFallbackException)
+        {
+            _stream.Dispose();
+            throw StrictUtf8.LocateInFile(path);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
@@ -57,14 +63,8 @@ public sealed class CsvTextSource : ITextSource
         {
             var row = _reader.Current;
             int line = row.LineNumberFrom;
-            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;   // a blank line
-            // A well-formed row holds an even number of quotes; otherwise one was never closed and the rest of the
-            // file went into one field.
-            if (row.Span.Count('"') % 2 != 0)
-                throw new DataFormatException(_path, line, null,
-                    "unterminated quoted field: a '\"' on this line is never closed (or a stray quote stands in an unquoted field)");
-            if (row.ColCount != _columns)
-                throw new DataFormatException(_path, line, null, $"row has {row.ColCount} field(s), the header has {_columns}");
+            if (CsvRowChecks.IsBlank(row)) continue;
+            CsvRowChecks.CheckShape(_path, row, _columns);
             string? id = _idIndex is int i ? row[i].ToString() : null;
             yield return new InputText(id, row[_textIndex].ToString(), line);
         }
@@ -76,18 +76,17 @@ public sealed class CsvTextSource : ITextSource
         {
             return _reader.MoveNext();
         }
+        catch (DecoderFallbackException)
+        {
+            throw StrictUtf8.LocateInFile(_path);
+        }
         catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
             throw new DataFormatException(_path, null, null, e.Message.Split('\n')[0].Trim());
         }
     }
 
-    static int IndexOf(IReadOnlyList<string> header, string name)
-    {
-        for (int i = 0; i < header.Count; i++)
-            if (string.Equals(header[i].Trim(), name, StringComparison.Ordinal)) return i;
-        return -1;
-    }
+    static int IndexOf(IReadOnlyList<string> header, string name) => CsvRowChecks.IndexOf(header, name);
 
     public void Dispose()
     {

@@ -6,13 +6,15 @@ namespace TextTagger.Inference;
 /// </summary>
 public sealed class LineTextSource : ITextSource
 {
+    readonly string _path;
     readonly FileStream _stream;
     readonly StreamReader _reader;
 
     public LineTextSource(string path)
     {
+        _path = path;
         _stream = TextSources.OpenRead(path);
-        _reader = new StreamReader(_stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        _reader = Data.StrictUtf8.OpenReader(_stream);
     }
 
     public string? IdColumn => null;
@@ -21,8 +23,20 @@ public sealed class LineTextSource : ITextSource
     public IEnumerable<InputText> Read()
     {
         int line = 0;
-        while (_reader.ReadLine() is { } text)
+        while (ReadLine() is { } text)
             yield return new InputText(null, text, ++line);
+    }
+
+    string? ReadLine()
+    {
+        try
+        {
+            return _reader.ReadLine();
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw Data.StrictUtf8.LocateInFile(_path);
+        }
     }
 
     public void Dispose()
