@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace TextTagger.Tests.Training;
 
 /// <summary>The one test that fine-tunes the real bundled MiniLM, for a few steps on real comments.</summary>
+[Collection(TorchRandomCollection.Name)]   // alone: the modeling tests point TEXTTAGGER_CACHE at a temporary cache meanwhile
 public class MiniLmFineTuningTests(ITestOutputHelper log) : IDisposable
 {
     readonly TempFolder _folder = new();
