@@ -57,21 +57,19 @@ sealed class TrainingConsole(IAnsiConsole console, TextWriter output, bool live,
     }
 
     public void ValidationCompleted(ValidationMetrics v) =>
-        output.WriteLine($"validation at step {v.GlobalStep:N0}: loss {v.Loss:F4}, mean AUROC {Auc(v.MeanRocAuc)} ({Format(v.Duration)})");
+        output.WriteLine($"validation at step {v.GlobalStep:N0}: loss {v.Loss:F4}, mean AUROC {CliFormat.Auc(v.MeanRocAuc)} ({Format(v.Duration)})");
 
     public void EpochCompleted(EpochSummary e)
     {
         string labels = _plan == null ? "" :
-            string.Join(", ", _plan.Labels.Select((label, i) => $"{label} {Auc(e.Validation.RocAuc[i])}"));
-        output.WriteLine($"epoch {e.Epoch}: train loss {e.TrainLoss:F4}, train AUROC {Auc(e.TrainMeanRocAuc)}, validation loss {e.Validation.Loss:F4}, " +
-                         $"validation AUROC {Auc(e.Validation.MeanRocAuc)}{(e.IsBest ? " (best)" : "")}; {Format(e.Duration)}, " +
+            string.Join(", ", _plan.Labels.Select((label, i) => $"{label} {CliFormat.Auc(e.Validation.RocAuc[i])}"));
+        output.WriteLine($"epoch {e.Epoch}: train loss {e.TrainLoss:F4}, train AUROC {CliFormat.Auc(e.TrainMeanRocAuc)}, validation loss {e.Validation.Loss:F4}, " +
+                         $"validation AUROC {CliFormat.Auc(e.Validation.MeanRocAuc)}{(e.IsBest ? " (best)" : "")}; {Format(e.Duration)}, " +
                          $"{e.ExamplesPerSecond:F1} ex/s, RSS {ProcessMemory.Megabytes(e.RssBytes)}");
         if (labels.Length > 0) output.WriteLine($"  validation AUROC per label: {labels}");
     }
 
     public void Message(string text) => output.WriteLine(text);
-
-    static string Auc(double? value) => value is double v ? v.ToString("F4") : "n/a";
 
     static string Format(TimeSpan time) => time.TotalHours >= 1 ? time.ToString(@"h\:mm\:ss") : time.ToString(@"m\:ss");
 }

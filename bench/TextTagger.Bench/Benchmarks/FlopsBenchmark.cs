@@ -28,16 +28,7 @@ sealed class FlopsBenchmark : IBenchmark
     public int Run(string[] args)
     {
         BenchData.CheckOptions(args, Valued, Flags);
-        var settings = new TrainStepSettings
-        {
-            Arch = BenchData.Option(args, "--arch", "minilm"),
-            Batch = BenchData.IntOption(args, "--batch", 32),
-            Seq = BenchData.IntOption(args, "--seq", 128),
-            Steps = BenchData.IntOption(args, "--steps", 5),
-            Warmup = BenchData.IntOption(args, "--warmup", 2),
-            Threads = BenchData.IntOption(args, "--threads", 2),
-            Bf16 = BenchData.Flag(args, "--bf16"),
-        };
+        var settings = TrainStepSettings.FromArgs(args, defaultSteps: 5, defaultWarmup: 2);
         int n = BenchData.IntOption(args, "--n", 4096);
         int reps = BenchData.IntOption(args, "--reps", 3);
         var rows = Measure(settings, n, reps);

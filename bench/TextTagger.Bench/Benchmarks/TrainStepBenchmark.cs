@@ -25,6 +25,22 @@ sealed record TrainStepSettings
     /// <summary>"torchsharp" (TorchSharp's AdamW, as training uses) or "lean" (<see cref="LeanAdamW"/>, same math).</summary>
     public string AdamW { get; init; } = "torchsharp";
 
+    /// <summary>Reads the options a benchmark accepts (the caller has checked them); absent ones keep their defaults.</summary>
+    public static TrainStepSettings FromArgs(string[] args, int defaultSteps, int defaultWarmup) => new()
+    {
+        Arch = BenchData.Option(args, "--arch", "minilm"),
+        Batch = BenchData.IntOption(args, "--batch", 32),
+        Seq = BenchData.IntOption(args, "--seq", 128),
+        Steps = BenchData.IntOption(args, "--steps", defaultSteps),
+        Warmup = BenchData.IntOption(args, "--warmup", defaultWarmup),
+        Threads = BenchData.IntOption(args, "--threads", 2),
+        Pooling = BenchData.Option(args, "--pooling", PoolingMode.Mean),
+        Bf16 = BenchData.Flag(args, "--bf16"),
+        NoClip = BenchData.Flag(args, "--no-clip"),
+        AttentionDropout0 = BenchData.Flag(args, "--attn-dropout0"),
+        AdamW = BenchData.Option(args, "--adamw", "torchsharp"),
+    };
+
     public string Describe() =>
         $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {Pooling}{(Bf16 ? ", bf16" : "")}{(NoClip ? ", no clip" : "")}" +
         $"{(AttentionDropout0 ? ", attention dropout 0" : "")}{(AdamW != "torchsharp" ? $", {AdamW} AdamW" : "")}, {Steps} steps after {Warmup} warm-up";
@@ -56,20 +72,7 @@ sealed class TrainStepBenchmark : IBenchmark
     public int Run(string[] args)
     {
         BenchData.CheckOptions(args, Valued, Flags);
-        var settings = new TrainStepSettings
-        {
-            Arch = BenchData.Option(args, "--arch", "minilm"),
-            Batch = BenchData.IntOption(args, "--batch", 32),
-            Seq = BenchData.IntOption(args, "--seq", 128),
-            Steps = BenchData.IntOption(args, "--steps", 20),
-            Warmup = BenchData.IntOption(args, "--warmup", 3),
-            Threads = BenchData.IntOption(args, "--threads", 2),
-            Pooling = BenchData.Option(args, "--pooling", PoolingMode.Mean),
-            Bf16 = BenchData.Flag(args, "--bf16"),
-            NoClip = BenchData.Flag(args, "--no-clip"),
-            AttentionDropout0 = BenchData.Flag(args, "--attn-dropout0"),
-            AdamW = BenchData.Option(args, "--adamw", "torchsharp"),
-        };
+        var settings = TrainStepSettings.FromArgs(args, defaultSteps: 20, defaultWarmup: 3);
         var result = Measure(settings);
         Console.WriteLine($"train-step {settings.Describe()}");
         Console.WriteLine($"step: {result.Step}");

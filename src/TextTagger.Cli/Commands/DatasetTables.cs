@@ -55,10 +55,4 @@ static class DatasetTables
     }
 
     static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
-
-    static Table RightAligned(this Table table, params int[] columns)
-    {
-        foreach (int c in columns) table.Columns[c].RightAligned();
-        return table;
-    }
 }

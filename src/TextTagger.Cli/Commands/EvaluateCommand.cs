@@ -222,10 +222,4 @@ static class EvaluationTables
     static string Number(double value) => value.ToString("F" + Digits, CultureInfo.InvariantCulture);
 
     static string Auc(double? value) => value is { } v ? Number(v) : "n/a";
-
-    static Table RightAligned(this Table table, params int[] columns)
-    {
-        foreach (int c in columns) table.Columns[c].RightAligned();
-        return table;
-    }
 }

@@ -10,8 +10,8 @@ static class TrainingReport
     {
         var epochs = new Table().Title("Epochs").AddColumns("epoch", "train loss", "train AUROC", "val loss", "val AUROC", "time", "ex/s", "RSS");
         foreach (var e in summary.History)
-            epochs.AddRow($"{e.Epoch}{(e.Epoch == summary.BestEpoch ? " *" : "")}", $"{e.TrainLoss:F4}", Auc(e.TrainMeanRocAuc),
-                $"{e.ValidationLoss:F4}", Auc(e.ValidationMeanRocAuc), TimeSpan.FromSeconds(e.Seconds).ToString(@"h\:mm\:ss"),
+            epochs.AddRow($"{e.Epoch}{(e.Epoch == summary.BestEpoch ? " *" : "")}", $"{e.TrainLoss:F4}", CliFormat.Auc(e.TrainMeanRocAuc),
+                $"{e.ValidationLoss:F4}", CliFormat.Auc(e.ValidationMeanRocAuc), TimeSpan.FromSeconds(e.Seconds).ToString(@"h\:mm\:ss"),
                 $"{e.ExamplesPerSecond:F1}", ProcessMemory.Megabytes(e.RssBytes));
         console.Write(epochs);
 
@@ -20,8 +20,8 @@ static class TrainingReport
             var table = new Table().Title($"Validation ROC AUC of the best model (epoch {summary.BestEpoch})").AddColumns("label", "AUROC");
             var names = ReadLabels(summary.ModelDirectory);
             for (int l = 0; l < summary.BestValidationRocAuc.Count; l++)
-                table.AddRow(l < names.Count ? names[l] : $"label {l}", Auc(summary.BestValidationRocAuc[l]));
-            table.AddRow("[bold]mean[/]", $"[bold]{Auc(summary.BestValidationMeanRocAuc)}[/]");
+                table.AddRow(l < names.Count ? names[l] : $"label {l}", CliFormat.Auc(summary.BestValidationRocAuc[l]));
+            table.AddRow("[bold]mean[/]", $"[bold]{CliFormat.Auc(summary.BestValidationMeanRocAuc)}[/]");
             console.Write(table);
         }
         console.MarkupLine(Markup.Escape(
@@ -35,6 +35,4 @@ static class TrainingReport
         string config = Path.Combine(modelDirectory, "config.json");
         return File.Exists(config) ? Modeling.BertConfig.Load(config).Labels : [];
     }
-
-    static string Auc(double? value) => value is double v ? v.ToString("F4") : "n/a";
 }
