@@ -267,8 +267,9 @@ def train(args, model):
     times, phases = [], {"forward": [], "backward": [], "clip": [], "optimizer": []}
     for step in range(args.warmup + args.steps):
         t0 = time.perf_counter()
-        logits = model(ids, mask, types)
-        loss = F.binary_cross_entropy_with_logits(logits, targets)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.autocast):
+            logits = model(ids, mask, types)
+        loss = F.binary_cross_entropy_with_logits(logits.float(), targets)
         t1 = time.perf_counter()
         optimizer.zero_grad(set_to_none=False)  # TorchSharp's zero_grad zeroes in place
         loss.backward()
@@ -329,6 +330,8 @@ def main():
     p.add_argument("--attn-dropout0", action="store_true", help="attention-probability dropout 0")
     p.add_argument("--no-clip", action="store_true", help="skip clip_grad_norm_")
     p.add_argument("--bf16", action="store_true", help="model and targets in bfloat16 (pure bf16, no autocast)")
+    p.add_argument("--autocast", action="store_true",
+                   help="torch.autocast('cpu', bfloat16) around the forward: mixed precision with float32 weights")
     p.add_argument("--foreach", action="store_true", help="AdamW(foreach=True)")
     p.add_argument("--infer", action="store_true", help="no_grad eval forward: batch throughput and batch-1 latency")
     p.add_argument("--infer-batch", type=int, default=64)
@@ -350,7 +353,7 @@ def main():
     result.update({
         "mode": "infer" if args.infer else "train",
         **({} if args.infer else {"batch": args.batch, "seq": args.seq}),
-        "threads": torch.get_num_threads(), "bf16": args.bf16,
+        "threads": torch.get_num_threads(), "bf16": args.bf16, "autocast": args.autocast,
         "torch": torch.__version__, "parameters": sum(p.numel() for p in model.parameters()),
         "blas": blas_library(),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

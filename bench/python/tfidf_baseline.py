@@ -39,6 +39,7 @@ def main():
     parser.add_argument("--train", required=True)
     parser.add_argument("--validation", required=True)
     parser.add_argument("--json")
+    parser.add_argument("--scores", help="write the validation probabilities (id + one column per label) to this CSV")
     args = parser.parse_args()
 
     start = time.time()
@@ -52,10 +53,12 @@ def main():
     x_val = hstack([words.transform(val_texts), chars.transform(val_texts)]).tocsr()
 
     auc = {}
+    all_scores = np.zeros(val_labels.shape)
     for i, label in enumerate(LABELS):
         model = LogisticRegression(C=4.0, solver="liblinear", max_iter=1000)
         model.fit(x_train, train_labels[:, i])
         scores = model.predict_proba(x_val)[:, 1]
+        all_scores[:, i] = scores
         auc[label] = float(roc_auc_score(val_labels[:, i], scores)) if len(set(val_labels[:, i])) == 2 else None
     seconds = time.time() - start
     defined = [v for v in auc.values() if v is not None]
@@ -65,6 +68,14 @@ def main():
         print(f"{label:14s} {auc[label]:.4f}" if auc[label] is not None else f"{label:14s} n/a")
     print(f"{'mean':14s} {result['mean_roc_auc']:.4f}   ({result['train_rows']} train rows, "
           f"{result['validation_rows']} validation rows, {seconds:.0f} s)")
+    if args.scores:
+        with open(args.validation, newline="", encoding="utf-8") as f:
+            ids = [r["id"] for r in csv.DictReader(f)]
+        with open(args.scores, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["id"] + LABELS)
+            for row_id, row in zip(ids, all_scores):
+                writer.writerow([row_id] + [f"{v:.6g}" for v in row])
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)

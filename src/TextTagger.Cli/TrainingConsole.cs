@@ -33,7 +33,7 @@ sealed class TrainingConsole(IAnsiConsole console, TextWriter output, bool live,
         _plan = plan;
         output.WriteLine($"model {plan.ModelSource}: {plan.ParameterCount / 1e6:N1} M parameters; {plan.TrainRows:N0} training rows, " +
                          $"{plan.ValidationRows:N0} validation rows; {plan.Epochs} epoch(s) × {plan.StepsPerEpoch:N0} steps " +
-                         $"(warm-up {plan.WarmupSteps:N0}); {plan.Threads} thread(s)" +
+                         $"(warm-up {plan.WarmupSteps:N0}); {plan.Threads} thread(s), {plan.Precision}" +
                          (plan.StartStep > 0 ? $"; resuming at step {plan.StartStep:N0}" : ""));
         if (_task != null)
         {

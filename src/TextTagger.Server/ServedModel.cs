@@ -13,7 +13,7 @@ public sealed class ServedModel : IDisposable
         options.Validate();
         _owned = options.Tagger == null;
         Tagger = options.Tagger ?? Tagger.Load(options.ModelDirectory!, threshold: options.Threshold, maxTokens: options.MaxTokens,
-                                               batchSize: options.BatchSize);
+                                               batchSize: options.BatchSize, precision: options.Precision);
     }
 
     public Tagger Tagger { get; }

@@ -16,6 +16,8 @@ public sealed record TaggerServerOptions
     public int? MaxTokens { get; init; }
     /// <summary>Texts per forward pass inside the tagger.</summary>
     public int BatchSize { get; init; } = Tagger.DefaultBatchSize;
+    /// <summary>"fp32", "bf16" or "auto": the type of the encoder's matrix products (see Tagger.Load).</summary>
+    public string Precision { get; init; } = TextTagger.Modeling.ComputePrecision.Float32;
 
     /// <summary>Addresses to listen on (semicolon-separated); null: leave it to ASP.NET Core's configuration.</summary>
     public string? Urls { get; init; } = DefaultUrls;

@@ -21,10 +21,10 @@ sealed class CompareBenchmark : IBenchmark
     public string Description =>
         "train-step and infer vs PyTorch eager (subprocess) and ONNX Runtime, as Markdown [--shapes 32x128,8x512] " +
         "[--steps 20] [--warmup 3] [--threads 2] [--python /usr/bin/python3] [--infer-batch 64] [--infer-seq 128] " +
-        "[--infer-runs 10] [--latency-seq 128] [--latency-runs 50] [--out FILE] [--update BENCHMARKS.md] [--skip-python] [--skip-infer]";
+        "[--infer-runs 10] [--latency-seq 128] [--latency-runs 50] [--precisions fp32,bf16] [--out FILE] [--update BENCHMARKS.md] [--skip-python] [--skip-infer]";
 
     static readonly string[] Valued = ["--shapes", "--steps", "--warmup", "--threads", "--python", "--infer-batch", "--infer-seq",
-                                       "--infer-runs", "--latency-seq", "--latency-runs", "--out", "--update", "--arch"];
+                                       "--infer-runs", "--latency-seq", "--latency-runs", "--out", "--update", "--arch", "--precisions"];
     static readonly string[] Flags = ["--skip-python", "--skip-infer"];
 
     public int Run(string[] args)
@@ -36,6 +36,9 @@ sealed class CompareBenchmark : IBenchmark
         string python = BenchData.Option(args, "--python", PythonBaseline.DefaultInterpreter());
         bool skipPython = BenchData.Flag(args, "--skip-python"), skipInfer = BenchData.Flag(args, "--skip-infer");
         var shapes = BenchData.Option(args, "--shapes", "32x128,8x512").Split(',').Select(ParseShape).ToArray();
+        var precisions = BenchData.Option(args, "--precisions", "fp32,bf16").Split(',');
+        if (precisions.Any(p => p is not (ComputePrecision.Float32 or ComputePrecision.BFloat16)))
+            throw new ArgumentException("--precisions takes fp32 and/or bf16");
         var infer = new InferSettings
         {
             Batch = BenchData.IntOption(args, "--infer-batch", 64),
@@ -54,10 +57,12 @@ sealed class CompareBenchmark : IBenchmark
         var config = BertWork.Config(arch);
         var train = new List<(TrainStepResult Ours, JsonElement? Python)>();
         foreach (var (batch, seq) in shapes)
+        foreach (var precision in precisions)
         {
-            var settings = new TrainStepSettings { Arch = arch, Batch = batch, Seq = seq, Steps = steps, Warmup = warmup, Threads = threads };
+            var settings = new TrainStepSettings { Arch = arch, Batch = batch, Seq = seq, Steps = steps, Warmup = warmup, Threads = threads, Precision = precision };
+            string[] autocast = precision == ComputePrecision.BFloat16 ? ["--autocast"] : [];
             JsonElement? py = skipPython ? null : PythonBaseline.Run(python,
-                ["--batch", $"{batch}", "--seq", $"{seq}", "--steps", $"{steps}", "--warmup", $"{warmup}", .. BertWork.PythonArchArgs(config)], threads);
+                ["--batch", $"{batch}", "--seq", $"{seq}", "--steps", $"{steps}", "--warmup", $"{warmup}", .. autocast, .. BertWork.PythonArchArgs(config)], threads);
             Console.Error.WriteLine($"TorchSharp train-step {settings.Describe()}");
             train.Add((TrainStepBenchmark.Measure(settings), py));
         }
@@ -104,20 +109,27 @@ sealed class CompareBenchmark : IBenchmark
         md.AppendLine($"Ours: TorchSharp-cpu {Version(typeof(TorchSharp.torch))}; {pyText}; " +
                       $"ONNX Runtime {InferenceVersion()}; {threads} threads on every side.");
         md.AppendLine($"Command: `dotnet run -c Release --project bench/TextTagger.Bench -- compare {string.Join(" ", args)}`");
-        md.AppendLine($"Work: {arch} ({train.FirstOrDefault().Ours?.Parameters:N0} parameters), random ids without padding, fp32, dropout 0.1, " +
-                      $"mean pooling, BCE loss, AdamW + clip 1.0; median of {steps} steps after {warmup} warm-up (p10–p90 in brackets). " +
-                      "Speed-up = PyTorch time ÷ our time (above 1: ours is faster).");
+        md.AppendLine($"Work: {arch} ({train.FirstOrDefault().Ours?.Parameters:N0} parameters), random ids without padding, dropout 0.1, " +
+                      $"mean pooling, BCE loss, AdamW + clip 1.0, float32 weights and optimizer; median of {steps} steps after {warmup} warm-up " +
+                      "(p10–p90 in brackets). fp32: everything in float32. bf16: the forward's matrix products in bfloat16 — ours through " +
+                      "`Autocast` (what `train` does by default on CPUs with native bfloat16), PyTorch through `torch.autocast(\"cpu\", " +
+                      "torch.bfloat16)`. Speed-up = PyTorch time ÷ our time (above 1: ours is faster); the last column compares with " +
+                      "PyTorch in float32, the issue's baseline.");
         md.AppendLine();
-        md.AppendLine("| work | TorchSharp (ours) | PyTorch eager | speed-up |");
-        md.AppendLine("|---|---|---|---|");
+        md.AppendLine("| work | precision | TorchSharp (ours) | PyTorch eager, same precision | speed-up | vs PyTorch fp32 |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (var (ours, py) in train)
         {
             var s = ours.Settings;
             var pyStats = py is JsonElement p ? PythonBaseline.Stats(p) : (TimingStats?)null;
-            md.AppendLine($"| train step {s.Batch}×{s.Seq} | {Seconds(ours.Step)} | {(pyStats is { } ps ? Seconds(ps) : "—")} | " +
-                          $"{(pyStats is { } q ? $"{q.Median / ours.Step.Median:F2}×" : "—")} |");
-            md.AppendLine($"| ↳ achieved GFLOP/s ({ours.Flops / 1e9:F0} GFLOP/step) | {ours.GflopsPerSecond:F0} | " +
-                          $"{(pyStats is { } r ? $"{ours.Flops / r.Median / 1e9:F0}" : "—")} | |");
+            var pyFloat32 = train.FirstOrDefault(t => t.Ours.Settings.Batch == s.Batch && t.Ours.Settings.Seq == s.Seq &&
+                                                      t.Ours.Settings.Precision == ComputePrecision.Float32).Python;
+            var fp32Stats = pyFloat32 is JsonElement f ? PythonBaseline.Stats(f) : (TimingStats?)null;
+            md.AppendLine($"| train step {s.Batch}×{s.Seq} | {s.Precision} | {Seconds(ours.Step)} | {(pyStats is { } ps ? Seconds(ps) : "—")} | " +
+                          $"{(pyStats is { } q ? $"{q.Median / ours.Step.Median:F2}×" : "—")} | " +
+                          $"{(fp32Stats is { } g ? $"**{g.Median / ours.Step.Median:F2}×**" : "—")} |");
+            md.AppendLine($"| ↳ achieved GFLOP/s ({ours.Flops / 1e9:F0} GFLOP/step) | | {ours.GflopsPerSecond:F0} | " +
+                          $"{(pyStats is { } r ? $"{ours.Flops / r.Median / 1e9:F0}" : "—")} | | |");
         }
         if (infer != null)
         {
@@ -134,7 +146,7 @@ sealed class CompareBenchmark : IBenchmark
         md.AppendLine("Median time per phase of a training step (s): forward = forward + loss; backward = zero_grad + backward; " +
                       "optimizer = AdamW step + reading back the probabilities and loss.");
         md.AppendLine();
-        md.AppendLine("| phase | " + string.Join(" | ", train.SelectMany(t => new[] { $"ours {t.Ours.Settings.Batch}×{t.Ours.Settings.Seq}", $"PyTorch {t.Ours.Settings.Batch}×{t.Ours.Settings.Seq}" })) + " |");
+        md.AppendLine("| phase | " + string.Join(" | ", train.SelectMany(t => new[] { $"ours {Shape(t.Ours.Settings)}", $"PyTorch {Shape(t.Ours.Settings)}" })) + " |");
         md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", train.Count * 2)));
         foreach (var phase in new[] { "forward", "backward", "clip", "optimizer" })
             md.AppendLine($"| {phase} | " + string.Join(" | ", train.SelectMany(t => new[]
@@ -162,12 +174,15 @@ sealed class CompareBenchmark : IBenchmark
                 md.AppendLine($"| {name} | {Seconds(batch)} | {st.Batch / batch.Median:F1} | {Millis(single)} | " +
                               $"{infer.OnnxRuntime.Batch.Median / batch.Median:F2}×, {infer.OnnxRuntime.Single.Median / single.Median:F2}× |");
             Row("TorchSharp (ours)", infer.Ours.Batch, infer.Ours.Single);
+            Row("TorchSharp (ours), bf16 autocast (`--precision bf16`)", infer.OursBf16.Batch, infer.OursBf16.Single);
             if (pyInfer is JsonElement pi)
                 Row("PyTorch eager", PythonBaseline.Stats(pi.GetProperty("throughput")), PythonBaseline.Stats(pi.GetProperty("latency")));
             Row($"ONNX Runtime {InferenceVersion()}", infer.OnnxRuntime.Batch, infer.OnnxRuntime.Single);
         }
         return md.ToString().TrimEnd();
     }
+
+    static string Shape(TrainStepSettings s) => $"{s.Batch}×{s.Seq} {s.Precision}";
 
     static string Seconds(TimingStats t) => $"{t.Median:F3} s ({t.P10:F3}–{t.P90:F3})";
     static string Millis(TimingStats t) => $"{t.Median * 1000:F1} ms ({t.P10 * 1000:F1}–{t.P90 * 1000:F1})";

@@ -20,10 +20,10 @@ sealed class FlopsBenchmark : IBenchmark
     public string Name => "flops";
     public string Description =>
         "achieved GFLOP/s of a training step vs a large sgemm and the step's own GEMM shapes [--batch 32] [--seq 128] " +
-        "[--steps 5] [--warmup 2] [--threads 2] [--arch minilm|bert-base] [--n 4096] [--reps 3] [--bf16]";
+        "[--steps 5] [--warmup 2] [--threads 2] [--arch minilm|bert-base] [--n 4096] [--reps 3] [--pure-bf16]";
 
     static readonly string[] Valued = ["--batch", "--seq", "--steps", "--warmup", "--threads", "--arch", "--n", "--reps"];
-    static readonly string[] Flags = ["--bf16"];
+    static readonly string[] Flags = ["--pure-bf16"];
 
     public int Run(string[] args)
     {

@@ -27,7 +27,9 @@ sealed record InferTimes(TimingStats Batch, TimingStats Single, int BatchSize)
     public double TextsPerSecond => BatchSize / Batch.Median;
 }
 
-sealed record InferResult(InferSettings Settings, InferTimes Ours, InferTimes OnnxRuntime, float MaxHiddenDiff, float MaxMeanPooledDiff);
+/// <param name="OursBf16">Ours with bf16 autocast (`predict --precision bf16`).</param>
+sealed record InferResult(InferSettings Settings, InferTimes Ours, InferTimes OursBf16, InferTimes OnnxRuntime, float MaxHiddenDiff,
+                          float MaxMeanPooledDiff);
 
 /// <summary>
 /// Inference speed of our model (the bundled MiniLM through BertForMultiLabelClassification, eval mode, no_grad, one
@@ -61,6 +63,7 @@ sealed class InferBenchmark : IBenchmark
         Console.WriteLine($"| engine | {settings.Batch}×{settings.Seq} batch (s) | texts/s | 1×{settings.LatencySeq} latency (ms) |");
         Console.WriteLine("|---|---|---|---|");
         Console.WriteLine($"| TorchSharp (ours) | {r.Ours.Batch.Median:F3} | {r.Ours.TextsPerSecond:F1} | {r.Ours.Single.Median * 1000:F1} |");
+        Console.WriteLine($"| TorchSharp (ours), bf16 autocast | {r.OursBf16.Batch.Median:F3} | {r.OursBf16.TextsPerSecond:F1} | {r.OursBf16.Single.Median * 1000:F1} |");
         Console.WriteLine($"| ONNX Runtime {OrtVersion} | {r.OnnxRuntime.Batch.Median:F3} | {r.OnnxRuntime.TextsPerSecond:F1} | {r.OnnxRuntime.Single.Median * 1000:F1} |");
         Console.WriteLine($"max |Δ| last_hidden_state {r.MaxHiddenDiff:E2}, mean-pooled {r.MaxMeanPooledDiff:E2}");
         return r.MaxHiddenDiff <= 1e-3f ? 0 : 1;
@@ -107,10 +110,11 @@ sealed class InferBenchmark : IBenchmark
         }
         progress.WriteLine($"outputs agree: max |Δ| last_hidden_state {maxHidden:E2}, mean-pooled {maxMean:E2}");
 
-        void Ours((Tensor Ids, Tensor Mask, Tensor Types) input)
+        void Ours((Tensor Ids, Tensor Mask, Tensor Types) input, ScalarType? computeType = null)
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
+            using var autocast = Autocast.Enable(computeType);
             var logits = model.forward(input.Ids, input.Mask, input.Types);
             GC.KeepAlive(logits.data<float>().ToArray());
         }
@@ -122,10 +126,12 @@ sealed class InferBenchmark : IBenchmark
 
         var ourTimes = new InferTimes(Timed("ours", s.Batch, s.Seq, s.Warmup, s.Runs, () => Ours(batch), progress),
                                       Timed("ours", 1, s.LatencySeq, s.Warmup, s.LatencyRuns, () => Ours(single), progress), s.Batch);
+        var bf16Times = new InferTimes(Timed("ours bf16", s.Batch, s.Seq, s.Warmup, s.Runs, () => Ours(batch, ScalarType.BFloat16), progress),
+                                       Timed("ours bf16", 1, s.LatencySeq, s.Warmup, s.LatencyRuns, () => Ours(single, ScalarType.BFloat16), progress), s.Batch);
         var ortTimes = new InferTimes(Timed("onnxruntime", s.Batch, s.Seq, s.Warmup, s.Runs, () => Ort(ortBatch), progress),
                                       Timed("onnxruntime", 1, s.LatencySeq, s.Warmup, s.LatencyRuns, () => Ort(ortSingle), progress), s.Batch);
         foreach (var t in new[] { batch.Ids, batch.Mask, batch.Types, single.Ids, single.Mask, single.Types }) t.Dispose();
-        return new InferResult(s, ourTimes, ortTimes, maxHidden, maxMean);
+        return new InferResult(s, ourTimes, bf16Times, ortTimes, maxHidden, maxMean);
     }
 
     static TimingStats Timed(string engine, int batch, int seq, int warmup, int runs, Action work, TextWriter progress)

@@ -16,8 +16,10 @@ sealed record TrainStepSettings
     public int Warmup { get; init; } = 3;
     public int Threads { get; init; } = 2;
     public string Pooling { get; init; } = PoolingMode.Mean;
-    /// <summary>Model, optimizer state and targets in bfloat16 (pure bf16: TorchSharp has no autocast).</summary>
+    /// <summary>Model, optimizer state and targets in bfloat16 (pure bf16, no float32 master weights: cannot train).</summary>
     public bool Bf16 { get; init; }
+    /// <summary>"fp32", "bf16" (mixed precision through <see cref="Autocast"/>, as training runs it) or "auto".</summary>
+    public string Precision { get; init; } = ComputePrecision.Float32;
     /// <summary>Skip clip_grad_norm_ (to see what it costs).</summary>
     public bool NoClip { get; init; }
     /// <summary>Attention-probability dropout 0 (libtorch's fused CPU attention kernel is used only without dropout).</summary>
@@ -35,14 +37,15 @@ sealed record TrainStepSettings
         Warmup = BenchData.IntOption(args, "--warmup", defaultWarmup),
         Threads = BenchData.IntOption(args, "--threads", 2),
         Pooling = BenchData.Option(args, "--pooling", PoolingMode.Mean),
-        Bf16 = BenchData.Flag(args, "--bf16"),
+        Bf16 = BenchData.Flag(args, "--pure-bf16"),
+        Precision = BenchData.Option(args, "--precision", ComputePrecision.Float32),
         NoClip = BenchData.Flag(args, "--no-clip"),
         AttentionDropout0 = BenchData.Flag(args, "--attn-dropout0"),
         AdamW = BenchData.Option(args, "--adamw", "torchsharp"),
     };
 
     public string Describe() =>
-        $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {Pooling}{(Bf16 ? ", bf16" : "")}{(NoClip ? ", no clip" : "")}" +
+        $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {Pooling}{(Bf16 ? ", pure bf16" : "")}{(Precision != ComputePrecision.Float32 ? $", precision {ComputePrecision.Describe(Precision)}" : "")}{(NoClip ? ", no clip" : "")}" +
         $"{(AttentionDropout0 ? ", attention dropout 0" : "")}{(AdamW != "torchsharp" ? $", {AdamW} AdamW" : "")}, {Steps} steps after {Warmup} warm-up";
 }
 
@@ -64,10 +67,10 @@ sealed class TrainStepBenchmark : IBenchmark
     public string Name => "train-step";
     public string Description =>
         "median time of a MiniLM training step [--batch 32] [--seq 128] [--steps 20] [--warmup 3] [--threads 2] " +
-        "[--arch minilm|bert-base] [--pooling mean|cls] [--adamw torchsharp|lean] [--bf16] [--no-clip] [--attn-dropout0]";
+        "[--arch minilm|bert-base] [--pooling mean|cls] [--adamw torchsharp|lean] [--precision fp32|bf16|auto] [--pure-bf16] [--no-clip] [--attn-dropout0]";
 
-    static readonly string[] Valued = ["--batch", "--seq", "--steps", "--warmup", "--threads", "--arch", "--pooling", "--adamw"];
-    static readonly string[] Flags = ["--bf16", "--no-clip", "--attn-dropout0"];
+    static readonly string[] Valued = ["--batch", "--seq", "--steps", "--warmup", "--threads", "--arch", "--pooling", "--adamw", "--precision"];
+    static readonly string[] Flags = ["--pure-bf16", "--no-clip", "--attn-dropout0"];
 
     public int Run(string[] args)
     {
@@ -95,6 +98,7 @@ sealed class TrainStepBenchmark : IBenchmark
         config.Pooling = s.Pooling;
         if (s.AttentionDropout0) config.AttentionProbsDropoutProb = 0;
         var dtype = s.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var computeType = ComputePrecision.Resolve(s.Precision);
 
         using var model = new BertForMultiLabelClassification(config, BertWork.Labels);
         model.InitializeWeights();
@@ -117,7 +121,8 @@ sealed class TrainStepBenchmark : IBenchmark
             using (NewDisposeScope())
             {
                 // As Trainer.TrainStep (see the refactor proposed in BENCHMARKS.md to share this code).
-                var logits = model.forward(ids, mask, types);
+                Tensor logits;
+                using (Autocast.Enable(computeType)) logits = model.forward(ids, mask, types);
                 var loss = BertForMultiLabelClassification.Loss(logits, targets);
                 t1 = Stopwatch.GetTimestamp();
                 optimizer.Optimizer.zero_grad();

@@ -32,6 +32,7 @@ static class PredictCommand
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Token limit per text (default: the model's)" };
         var batchSize = new Option<int>("--batch-size")
         { Description = "Texts per forward pass", DefaultValueFactory = _ => Tagger.DefaultBatchSize };
+        var precision = CliSupport.InferencePrecisionOption();
         var chunkSize = new Option<int>("--chunk-size")
         { Description = "Rows read, predicted and written at a time", DefaultValueFactory = _ => ChunkedPredictor.DefaultChunkSize };
 
@@ -39,20 +40,22 @@ static class PredictCommand
             "Tag texts or a file with a trained model. CSV output: the id column (if the input has one), one probability " +
             $"column per label, and '{CsvPredictionWriter.TagsColumn}' (predicted labels joined by '{CsvPredictionWriter.TagSeparator}').");
         command.Arguments.Add(texts);
-        foreach (var option in new Option[] { model, input, output, format, textColumn, idColumn, threshold, maxTokens, batchSize, chunkSize })
+        foreach (var option in new Option[] { model, input, output, format, textColumn, idColumn, threshold, maxTokens, batchSize, precision, chunkSize })
             command.Options.Add(option);
         command.SetAction((parse, cancellation) =>
         {
             var request = new PredictRequest(parse.GetValue(model)!, parse.GetValue(texts) ?? [], parse.GetValue(input),
                 parse.GetValue(output), parse.GetValue(format), parse.GetValue(textColumn)!, parse.GetValue(idColumn)!,
-                parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize), parse.GetValue(chunkSize));
+                parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize), parse.GetValue(chunkSize),
+                parse.GetValue(precision)!);
             return Task.FromResult(Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation));
         });
         return command;
     }
 
     sealed record PredictRequest(string Model, string[] Texts, string? Input, string? Output, string? Format, string TextColumn,
-                                 string IdColumn, double? Threshold, int? MaxTokens, int BatchSize, int ChunkSize);
+                                 string IdColumn, double? Threshold, int? MaxTokens, int BatchSize, int ChunkSize,
+                                 string Precision);
 
     static int Run(PredictRequest r, TextWriter console, TextWriter error, CancellationToken cancellation)
     {
@@ -62,7 +65,7 @@ static class PredictCommand
         if (format == "table" && r.Output != null) throw new TextTaggerException("--format table is for the console; use csv or json with --output");
 
         using var source = r.Input != null ? TextSources.Open(r.Input, r.TextColumn, r.IdColumn) : new TextListSource(r.Texts);
-        using var tagger = Tagger.Load(r.Model, threshold: r.Threshold, maxTokens: r.MaxTokens, batchSize: r.BatchSize);
+        using var tagger = Tagger.Load(r.Model, threshold: r.Threshold, maxTokens: r.MaxTokens, batchSize: r.BatchSize, precision: r.Precision);
         using var file = r.Output != null ? new AtomicFile(r.Output) : null;
         var writer = CreateWriter(format, file?.Writer ?? console, tagger.Labels, source.IdColumn);
 

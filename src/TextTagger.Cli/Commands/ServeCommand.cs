@@ -18,6 +18,7 @@ static class ServeCommand
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Token limit per text (default: the model's)" };
         var batchSize = new Option<int>("--batch-size")
         { Description = "Texts per forward pass inside the model", DefaultValueFactory = _ => Tagger.DefaultBatchSize };
+        var precision = CliSupport.InferencePrecisionOption();
         var noBatching = new Option<bool>("--no-micro-batching") { Description = "Run each request alone instead of gathering concurrent ones" };
         var batchTexts = new Option<int>("--max-batch-texts")
         { Description = "A micro-batch runs once it holds this many texts…", DefaultValueFactory = _ => defaults.MaxBatchTexts };
@@ -32,7 +33,7 @@ static class ServeCommand
 
         var command = new Command("serve",
             "Serve a trained model over HTTP: POST /v1/predict {\"texts\": [...]}, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
-        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody })
+        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody })
             command.Options.Add(option);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -43,6 +44,7 @@ static class ServeCommand
                 Threshold = parse.GetValue(threshold),
                 MaxTokens = parse.GetValue(maxTokens),
                 BatchSize = parse.GetValue(batchSize),
+                Precision = parse.GetValue(precision)!,
                 MicroBatching = !parse.GetValue(noBatching),
                 MaxBatchTexts = parse.GetValue(batchTexts),
                 MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TextTagger.Modeling;
 using Spectre.Console;
 using TextTagger.Data;
 using TextTagger.Training;
@@ -28,6 +29,8 @@ static class TrainCommand
         var pooling = Add(command, new Option<string?>("--pooling") { Description = "cls or mean (default: the model's; mean for minilm)" });
         pooling.AcceptOnlyFromAmong("cls", "mean");
         var posWeightCap = Add(command, new Option<double?>("--pos-weight-cap") { Description = "Weight positives in the loss by negatives/positives per label, capped at this (1: plain BCE)", DefaultValueFactory = _ => defaults.PositiveWeightCap });
+        var precision = Add(command, new Option<string>("--precision") { Description = "Training steps' matrix products: bf16 (float32 master weights), fp32, or auto (bf16 where the CPU has native bfloat16)", DefaultValueFactory = _ => defaults.Precision });
+        precision.AcceptOnlyFromAmong(ComputePrecision.Names);
         var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
         var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss", DefaultValueFactory = _ => defaults.Patience });
         var maxSteps = Add(command, new Option<int?>("--max-steps") { Description = "Stop after this many steps (quick runs)" });
@@ -73,6 +76,7 @@ static class TrainCommand
                     ValidationFraction = parse.GetValue(splitOptions.ValidationFraction),
                     Seed = parse.GetValue(splitOptions.Seed),
                     Threads = parse.GetValue(threads),
+                    Precision = parse.GetValue(precision)!,
                     Patience = parse.GetValue(patience),
                     MaxSteps = parse.GetValue(maxSteps),
                     LimitRows = parse.GetValue(limitRows),

@@ -14,8 +14,9 @@ public static class LogitsRunner
     /// <summary>Logits [rows, labels] in the order of <paramref name="ids"/>.</summary>
     /// <param name="fixedLength">Pad every batch to this length instead of its longest row.</param>
     /// <param name="rowsDone">Called after each batch with the number of rows scored so far.</param>
+    /// <param name="computeType">Run the encoder's matrix products in this type (<see cref="Autocast"/>); null: float32.</param>
     public static float[,] Run(BertForMultiLabelClassification model, IReadOnlyList<long[]> ids, long padId, int batchSize,
-                               int? fixedLength = null, Action<int>? rowsDone = null)
+                               int? fixedLength = null, Action<int>? rowsDone = null, ScalarType? computeType = null)
     {
         var logits = new float[ids.Count, model.LabelCount];
         if (ids.Count == 0) return logits;
@@ -25,6 +26,7 @@ public static class LogitsRunner
         try
         {
             using var noGrad = no_grad();
+            using var autocast = Autocast.Enable(computeType);
             for (int start = 0; start < order.Length; start += batchSize)
             {
                 int count = Math.Min(batchSize, order.Length - start);

@@ -23,6 +23,6 @@ public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor intermediate, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return layerNorm.forward(dropout.forward(dense.forward(intermediate)) + residual).MoveToOuterDisposeScope();
+        return layerNorm.forward(dropout.forward(Autocast.Linear(dense, intermediate)) + residual).MoveToOuterDisposeScope();
     }
 }

@@ -6,6 +6,7 @@ namespace TextTagger.Modeling;
 /// <summary>
 /// Multi-head self-attention projections (query, key, value) and the attention itself, through libtorch's
 /// scaled_dot_product_attention. Attention dropout is applied only while training (SDPA would apply it in eval too).
+/// Under <see cref="Autocast"/> the projections and the attention run in the compute type (the mask must be of it).
 /// </summary>
 public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
 {
@@ -36,7 +37,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
     {
         using var scope = NewDisposeScope();
         long batch = hidden.shape[0], seq = hidden.shape[1];
-        Tensor Heads(Linear projection) => projection.forward(hidden).view(batch, seq, heads, headDim).transpose(1, 2);
+        Tensor Heads(Linear projection) => Autocast.Linear(projection, hidden).view(batch, seq, heads, headDim).transpose(1, 2);
 
         double p = training ? attentionDropout : 0.0;
         var context = nn.functional.scaled_dot_product_attention(Heads(query), Heads(key), Heads(value), additiveMask, p);

@@ -23,6 +23,6 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor context, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return layerNorm.forward(dropout.forward(dense.forward(context)) + residual).MoveToOuterDisposeScope();
+        return layerNorm.forward(dropout.forward(Autocast.Linear(dense, context)) + residual).MoveToOuterDisposeScope();
     }
 }

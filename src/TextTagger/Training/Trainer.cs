@@ -93,7 +93,7 @@ public sealed class Trainer
         var tensorBoard = new TensorBoardLogger(Path.Combine(_outputDirectory, TensorBoardFolder));
         var observer = new TrainingObservers(_observer, tensorBoard);
         observer.RunStarted(new TrainingPlan(train.Count, validation.Count, data.LabelNames, o.Epochs, stepsPerEpoch, totalSteps,
-            schedule.WarmupSteps, pretrained.Source.ToString(), pretrained.ParameterCount, TorchRuntime.Threads,
+            schedule.WarmupSteps, pretrained.Source.ToString(), pretrained.ParameterCount, TorchRuntime.Threads, ComputePrecision.Describe(o.Precision),
             progress.Epoch, progress.GlobalStep));
 
         var run = new RunState(progress, Stopwatch.StartNew());
@@ -169,7 +169,9 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         var (inputs, targets) = train.Batch(rows, fixedPadding: !_options.DynamicPadding);
         using var batch = inputs;
-        var logits = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+        Tensor logits;
+        using (Autocast.Enable(ComputePrecision.Resolve(_options.Precision)))
+            logits = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
         var loss = BertForMultiLabelClassification.Loss(logits, targets, positiveWeights);
         optimizer.Optimizer.zero_grad();
         loss.backward();

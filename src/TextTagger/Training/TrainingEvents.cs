@@ -3,7 +3,7 @@ namespace TextTagger.Training;
 /// <summary>The shape of a run, known before the first step.</summary>
 public sealed record TrainingPlan(
     int TrainRows, int ValidationRows, IReadOnlyList<string> Labels, int Epochs, int StepsPerEpoch, int TotalSteps,
-    int WarmupSteps, string ModelSource, long ParameterCount, int Threads, int StartEpoch, int StartStep);
+    int WarmupSteps, string ModelSource, long ParameterCount, int Threads, string Precision, int StartEpoch, int StartStep);
 
 /// <summary>One optimizer step done.</summary>
 public sealed record TrainingStep(

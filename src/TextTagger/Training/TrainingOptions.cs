@@ -25,6 +25,10 @@ public sealed record TrainingOptions
     /// <summary>Up-weights positives of rare labels in the loss: pos_weight = negatives / positives per label, from the
     /// training rows, kept between 1 and this cap; null or 1: plain BCE. Validation loss stays unweighted.</summary>
     public double? PositiveWeightCap { get; init; } = 10;
+    /// <summary>"auto", "fp32" or "bf16": the type of the encoder's matrix products during training steps (bf16 keeps
+    /// float32 master weights, see <see cref="Modeling.Autocast"/>); auto: bf16 where the CPU has native bfloat16.
+    /// Validation and prediction run in float32.</summary>
+    public string Precision { get; init; } = Modeling.ComputePrecision.Auto;
     /// <summary>"cls" or "mean"; null: what the model's config says (cls unless set).</summary>
     public string? Pooling { get; init; }
 
@@ -65,6 +69,7 @@ public sealed record TrainingOptions
         Require(MaxSteps is null or >= 1, $"--max-steps must be ≥ 1, got {MaxSteps}");
         Require(LimitRows is null or >= 2, $"--limit-rows must be ≥ 2, got {LimitRows}");
         Require(PositiveWeightCap is null or >= 1, $"--pos-weight-cap must be ≥ 1, got {PositiveWeightCap}");
+        Require(Modeling.ComputePrecision.Names.Contains(Precision), $"--precision must be one of {string.Join(", ", Modeling.ComputePrecision.Names)}, got '{Precision}'");
         Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
         Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
     }

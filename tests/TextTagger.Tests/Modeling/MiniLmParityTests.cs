@@ -65,6 +65,45 @@ public class MiniLmParityTests(MiniLmFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public void Bf16_autocast_sentence_embeddings_stay_within_a_cosine_of_0_999_of_onnx_runtime()
+    {
+        var comments = ModelTestSupport.Comments(64);
+        using var session = new InferenceSession(BundledMiniLm.ReadResource(BundledMiniLm.OnnxResource));
+        var bert = fixture.Cached.Model.Bert;
+        double worst = 1, sum = 0;
+        for (int start = 0; start < comments.Count; start += 16)
+        {
+            var (ids, mask) = ModelTestSupport.Encode(comments.GetRange(start, 16), maxTokens: 128);
+            int rows = ids.GetLength(0), cols = ids.GetLength(1);
+            var flatIds = ids.Cast<long>().ToArray();
+            var flatMask = mask.Cast<long>().ToArray();
+            var dims = new[] { rows, cols };
+            using var results = session.Run([
+                NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(flatIds, dims)),
+                NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(flatMask, dims)),
+                NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[rows * cols], dims)),
+            ]);
+            var onnxHidden = results.First(r => r.Name == "last_hidden_state").AsTensor<float>().ToArray();
+
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var idsT = tensor(flatIds, [rows, cols]);
+            var maskT = tensor(flatMask, [rows, cols]);
+            BertModelOutput ours;
+            using (Autocast.Enable(ScalarType.BFloat16)) ours = bert.forward(idsT, maskT, zeros_like(idsT));
+            using var _ = ours;
+            Assert.Equal(ScalarType.Float32, ours.LastHiddenState.dtype);
+            var cosine = nn.functional.cosine_similarity(Pooling.Mean(ours.LastHiddenState, maskT),
+                                                         Pooling.Mean(tensor(onnxHidden, [rows, cols, 384]), maskT), 1);
+            worst = Math.Min(worst, cosine.min().item<float>());
+            sum += cosine.sum().item<float>();
+        }
+        output.WriteLine($"bf16 autocast vs ONNX Runtime (fp32), mean-pooled embeddings of {comments.Count} comments: cosine min {worst:F5}, mean {sum / comments.Count:F5}");
+        Assert.True(worst >= 0.999, $"worst cosine {worst}");
+        Assert.True(worst < 1 - 1e-7, "bf16 must differ from fp32 somewhere");
+    }
+
+    [Fact]
     public void Converted_model_has_the_published_architecture_and_is_cached()
     {
         var model = fixture.Cached;

@@ -40,6 +40,7 @@ public class TrainCommandTests : IDisposable
     [InlineData("--lr", "0", "--lr must be in (0, 1)")]
     [InlineData("--max-tokens", "4", "--max-tokens must be between 8 and 512")]
     [InlineData("--epochs", "0", "--epochs must be ≥ 1")]
+    [InlineData("--precision", "fp16", "'fp16'")]
     public void Bad_options_fail_with_one_line_and_no_output_folder(string option, string value, string message)
     {
         string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 50);

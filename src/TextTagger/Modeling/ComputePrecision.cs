@@ -1,0 +1,27 @@
+using static TorchSharp.torch;
+
+namespace TextTagger.Modeling;
+
+/// <summary>
+/// The <c>--precision</c> choice: "fp32" (everything in float32), "bf16" (bfloat16 matrix products with float32 master
+/// weights, see <see cref="Autocast"/>) or "auto" (bf16 where the CPU has native bfloat16 arithmetic, else fp32).
+/// </summary>
+public static class ComputePrecision
+{
+    public const string Auto = "auto";
+    public const string Float32 = "fp32";
+    public const string BFloat16 = "bf16";
+    public static readonly string[] Names = [Auto, Float32, BFloat16];
+
+    /// <summary>The autocast compute type for a precision name: null for float32.</summary>
+    public static ScalarType? Resolve(string precision) => precision switch
+    {
+        Float32 => null,
+        BFloat16 => ScalarType.BFloat16,
+        Auto => Autocast.CpuHasNativeBFloat16 ? ScalarType.BFloat16 : null,
+        _ => throw new TextTaggerException($"precision must be one of {string.Join(", ", Names)}, got '{precision}'"),
+    };
+
+    /// <summary>"fp32" or "bf16": what a precision name resolves to on this machine.</summary>
+    public static string Describe(string precision) => Resolve(precision) is null ? Float32 : BFloat16;
+}

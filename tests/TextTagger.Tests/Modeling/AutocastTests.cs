@@ -1,0 +1,80 @@
+using TextTagger.Modeling;
+using static TorchSharp.torch;
+
+namespace TextTagger.Tests.Modeling;
+
+public class AutocastTests
+{
+    [Theory]
+    [InlineData(PoolingMode.Cls)]
+    [InlineData(PoolingMode.Mean)]
+    public void Bf16_autocast_trains_float32_weights_and_stays_close_to_float32(string pooling)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelTestSupport.TinyModel(pooling: pooling);   // eval: no dropout, so both runs see the same network
+        var (ids, mask) = ModelTestSupport.TinyBatch();
+        var targets = tensor(new float[] { 1, 0, 0, 0, 1, 1, 0, 0, 0 }, [3, 3]);
+
+        var (fp32Logits, fp32Grads) = LogitsAndGradients(model, ids, mask, targets, computeType: null);
+        var (bf16Logits, bf16Grads) = LogitsAndGradients(model, ids, mask, targets, ScalarType.BFloat16);
+
+        Assert.Equal(ScalarType.Float32, bf16Logits.dtype);
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        float diff = ModelTestSupport.MaxAbsDiff(fp32Logits, bf16Logits);
+        Assert.True(diff > 0, "bf16 autocast must change the arithmetic");
+        Assert.True(diff < 0.05f, $"bf16 logits differ from fp32 by {diff}");
+        // The same parameters get float32 gradients, pointing the same way as in float32 (the key bias's gradient is
+        // zero in exact arithmetic — softmax ignores a constant shift — so both are rounding noise and are skipped).
+        Assert.Equal(fp32Grads.Keys.Order(), bf16Grads.Keys.Order());
+        Assert.True(fp32Grads.Count > 30, $"{fp32Grads.Count} parameters with gradients");
+        foreach (var (name, fp32) in fp32Grads.Where(g => !g.Key.EndsWith("key.bias")))
+        {
+            var bf16 = bf16Grads[name];
+            Assert.Equal(ScalarType.Float32, bf16.dtype);
+            double cosine = nn.functional.cosine_similarity(fp32.flatten(), bf16.flatten(), 0).item<float>();
+            Assert.True(cosine > 0.98, $"{name}: gradient cosine {cosine:F4}");
+        }
+        Assert.Null(Autocast.ComputeType);
+    }
+
+    /// <summary>Logits and every parameter's gradient for one forward and backward in the given compute type.</summary>
+    static (Tensor Logits, Dictionary<string, Tensor> Gradients) LogitsAndGradients(BertForMultiLabelClassification model, Tensor ids,
+                                                                                    Tensor mask, Tensor targets, ScalarType? computeType)
+    {
+        model.zero_grad();
+        Tensor logits;
+        using (Autocast.Enable(computeType)) logits = model.forward(ids, mask, null);
+        BertForMultiLabelClassification.Loss(logits, targets).backward();
+        var gradients = model.named_parameters().Where(p => p.parameter.grad is not null)
+                              .ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        return (logits.detach(), gradients);
+    }
+
+    [Fact]
+    public void Enable_is_scoped_and_per_thread()
+    {
+        Assert.Null(Autocast.ComputeType);
+        using (Autocast.Enable(ScalarType.BFloat16))
+        {
+            Assert.Equal(ScalarType.BFloat16, Autocast.ComputeType);
+            ScalarType? elsewhere = ScalarType.Float64;
+            var thread = new Thread(() => elsewhere = Autocast.ComputeType);
+            thread.Start();
+            thread.Join();
+            Assert.Null(elsewhere);
+            using (Autocast.Enable(null)) Assert.Null(Autocast.ComputeType);
+            Assert.Equal(ScalarType.BFloat16, Autocast.ComputeType);
+        }
+        Assert.Null(Autocast.ComputeType);
+    }
+
+    [Fact]
+    public void Precision_names_resolve_and_unknown_ones_are_user_errors()
+    {
+        Assert.Null(ComputePrecision.Resolve("fp32"));
+        Assert.Equal(ScalarType.BFloat16, ComputePrecision.Resolve("bf16"));
+        Assert.Equal(Autocast.CpuHasNativeBFloat16 ? "bf16" : "fp32", ComputePrecision.Describe("auto"));
+        var error = Assert.Throws<TextTaggerException>(() => ComputePrecision.Resolve("fp16"));
+        Assert.Contains("auto, fp32, bf16", error.Message);
+    }
+}
