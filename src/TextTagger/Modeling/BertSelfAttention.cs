@@ -15,13 +15,13 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
     readonly Linear value;
     readonly int heads;
     readonly int headDim;
-    readonly double attentionDropout;
+    readonly BertConfig config;   // attention_probs_dropout_prob is read at each forward: training may change it
 
     public BertSelfAttention(BertConfig config) : base(nameof(BertSelfAttention))
     {
         heads = config.NumAttentionHeads;
         headDim = config.HeadDim;
-        attentionDropout = config.AttentionProbsDropoutProb;
+        this.config = config;
         query = nn.Linear(config.HiddenSize, config.HiddenSize);
         key = nn.Linear(config.HiddenSize, config.HiddenSize);
         value = nn.Linear(config.HiddenSize, config.HiddenSize);
@@ -37,10 +37,14 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
     {
         using var scope = NewDisposeScope();
         long batch = hidden.shape[0], seq = hidden.shape[1];
-        Tensor Heads(Linear projection) => Autocast.Linear(projection, hidden).view(batch, seq, heads, headDim).transpose(1, 2);
+        // Query, key and value in one matrix product, as nanoGPT's c_attn: one pass over the hidden states (and one cast
+        // under autocast) instead of three. The weights stay three parameters with Hugging Face's names.
+        var weight = cat([query.weight!, key.weight!, value.weight!]);
+        var bias = cat([query.bias!, key.bias!, value.bias!]);
+        var qkv = Autocast.Linear(hidden, weight, bias).view(batch, seq, 3, heads, headDim).permute(2, 0, 3, 1, 4);   // [3, batch, heads, seq, headDim]
 
-        double p = training ? attentionDropout : 0.0;
-        var context = nn.functional.scaled_dot_product_attention(Heads(query), Heads(key), Heads(value), additiveMask, p);
+        double p = training ? config.AttentionProbsDropoutProb : 0.0;
+        var context = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], additiveMask, p);
         return context.transpose(1, 2).reshape(batch, seq, heads * headDim).MoveToOuterDisposeScope();
     }
 }

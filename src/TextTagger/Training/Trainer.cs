@@ -73,6 +73,7 @@ public sealed class Trainer
         using var pretrained = PretrainedModel.Load(o.Model, data.LabelNames, o.Pooling);
         foreach (var warning in pretrained.Warnings.Where(w => !w.Contains("classifier"))) _observer.Message($"note: {warning}");
         var model = pretrained.Model;
+        if (o.AttentionDropout is double attentionDropout) pretrained.Config.AttentionProbsDropoutProb = attentionDropout;
         var tokenizer = BertTokenizer.FromVocab(pretrained.VocabPath, pretrained.DoLowerCase);
         var train = new EncodedDataset(trainRows, tokenizer, o.MaxTokens);
         var validation = new EncodedDataset(validationRows, tokenizer, o.MaxTokens);

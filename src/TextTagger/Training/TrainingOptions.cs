@@ -29,6 +29,9 @@ public sealed record TrainingOptions
     /// float32 master weights, see <see cref="Modeling.Autocast"/>); auto: bf16 where the CPU has native bfloat16.
     /// Validation and prediction run in float32.</summary>
     public string Precision { get; init; } = Modeling.ComputePrecision.Auto;
+    /// <summary>Dropout on the attention probabilities while training; null: the model's attention_probs_dropout_prob
+    /// (0.1 for BERT and MiniLM). 0 lets libtorch use its fused attention kernel. Saved in the model's config.json.</summary>
+    public double? AttentionDropout { get; init; }
     /// <summary>"cls" or "mean"; null: what the model's config says (cls unless set).</summary>
     public string? Pooling { get; init; }
 
@@ -70,6 +73,7 @@ public sealed record TrainingOptions
         Require(LimitRows is null or >= 2, $"--limit-rows must be ≥ 2, got {LimitRows}");
         Require(PositiveWeightCap is null or >= 1, $"--pos-weight-cap must be ≥ 1, got {PositiveWeightCap}");
         Require(Modeling.ComputePrecision.Names.Contains(Precision), $"--precision must be one of {string.Join(", ", Modeling.ComputePrecision.Names)}, got '{Precision}'");
+        Require(AttentionDropout is null or >= 0 and < 1, $"--attention-dropout must be in [0, 1), got {AttentionDropout}");
         Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
         Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
     }

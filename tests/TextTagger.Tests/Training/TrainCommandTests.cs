@@ -18,10 +18,13 @@ public class TrainCommandTests : IDisposable
         string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
         string output = _folder.Combine("run");
 
-        var result = CliRunner.Run(TinyRun(data, encoder, output, 2, "--pos-weight-cap", "5"));
+        var result = CliRunner.Run(TinyRun(data, encoder, output, 2, "--pos-weight-cap", "5", "--attention-dropout", "0", "--precision", "fp32"));
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Equal(5, TextTagger.Training.TrainingSummary.Read(Path.Combine(output, "train.json")).Options.PositiveWeightCap);
+        var options = TextTagger.Training.TrainingSummary.Read(Path.Combine(output, "train.json")).Options;
+        Assert.Equal((5.0, 0.0, "fp32"), (options.PositiveWeightCap, options.AttentionDropout, options.Precision));
+        Assert.Contains("\"attention_probs_dropout_prob\": 0,", File.ReadAllText(Path.Combine(output, "model", "config.json")));
+        Assert.Contains("1 thread(s), fp32", result.Output);
         Assert.Matches(@"epoch 1 step 5/30\s+loss \d\.\d{4}", result.Output);
         Assert.Matches(@"epoch 2: train loss \d\.\d{4}, train AUROC \d\.\d{4}, validation loss \d\.\d{4}, validation AUROC \d\.\d{4}", result.Output);
         Assert.Contains("best model (epoch", result.Output);
@@ -41,6 +44,7 @@ public class TrainCommandTests : IDisposable
     [InlineData("--max-tokens", "4", "--max-tokens must be between 8 and 512")]
     [InlineData("--epochs", "0", "--epochs must be ≥ 1")]
     [InlineData("--precision", "fp16", "'fp16'")]
+    [InlineData("--attention-dropout", "1", "--attention-dropout must be in [0, 1)")]
     public void Bad_options_fail_with_one_line_and_no_output_folder(string option, string value, string message)
     {
         string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 50);
