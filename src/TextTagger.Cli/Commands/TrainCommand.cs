@@ -24,6 +24,7 @@ static class TrainCommand
         var maxTokens = Add(command, new Option<int>("--max-tokens") { Description = "Truncate texts to this many tokens", DefaultValueFactory = _ => defaults.MaxTokens });
         var rate = Add(command, new Option<double>("--lr") { Description = "Peak learning rate of the encoder", DefaultValueFactory = _ => defaults.LearningRate });
         var headRate = Add(command, new Option<double?>("--head-lr") { Description = "Peak learning rate of the freshly initialised classifier head", DefaultValueFactory = _ => defaults.HeadLearningRate });
+        var layerDecay = Add(command, new Option<double>("--layer-lr-decay") { Description = "Layer-wise learning-rate decay: each encoder layer below the top gets this × the rate above it (1: off)", DefaultValueFactory = _ => defaults.LayerRateDecay });
         var warmup = Add(command, new Option<double>("--warmup-fraction") { Description = "Share of steps spent warming up", DefaultValueFactory = _ => defaults.WarmupFraction });
         var decay = Add(command, new Option<double>("--weight-decay") { DefaultValueFactory = _ => defaults.WeightDecay });
         var pooling = Add(command, new Option<string?>("--pooling") { Description = "cls or mean (default: the model's; mean for minilm)" });
@@ -69,6 +70,7 @@ static class TrainCommand
                     MaxTokens = parse.GetValue(maxTokens),
                     LearningRate = parse.GetValue(rate),
                     HeadLearningRate = parse.GetValue(headRate),
+                    LayerRateDecay = parse.GetValue(layerDecay),
                     WarmupFraction = parse.GetValue(warmup),
                     WeightDecay = parse.GetValue(decay),
                     Pooling = parse.GetValue(pooling),

@@ -17,6 +17,9 @@ public sealed record TrainingOptions
     public double LearningRate { get; init; } = 1e-4;
     /// <summary>Learning rate of the freshly initialised classifier head; null: same as <see cref="LearningRate"/>.</summary>
     public double? HeadLearningRate { get; init; } = 1e-3;
+    /// <summary>Layer-wise learning-rate decay: each encoder layer below the top learns at this × the rate of the one
+    /// above (the embeddings lowest); 1: one rate for the whole encoder.</summary>
+    public double LayerRateDecay { get; init; } = 1.0;
     /// <summary>Share of all optimizer steps spent warming the learning rate up linearly (the seed: a fifth).</summary>
     public double WarmupFraction { get; init; } = 0.1;
     /// <summary>AdamW weight decay, not applied to biases and LayerNorm weights.</summary>
@@ -66,6 +69,7 @@ public sealed record TrainingOptions
         Require(MaxTokens is >= 8 and <= 512, $"--max-tokens must be between 8 and 512, got {MaxTokens}");
         Require(LearningRate > 0 && LearningRate < 1, $"--lr must be in (0, 1), got {LearningRate}");
         Require(HeadLearningRate is null or > 0 and < 1, $"--head-lr must be in (0, 1), got {HeadLearningRate}");
+        Require(LayerRateDecay is > 0 and <= 1, $"--layer-lr-decay must be in (0, 1], got {LayerRateDecay}");
         Require(WarmupFraction is >= 0 and <= 1, $"--warmup-fraction must be in [0, 1], got {WarmupFraction}");
         Require(WeightDecay >= 0, $"--weight-decay must be ≥ 0, got {WeightDecay}");
         Require(Patience >= 1, $"--patience must be ≥ 1, got {Patience}");
