@@ -6,8 +6,8 @@ namespace TextTagger.Modeling;
 
 /// <summary>
 /// Mixed precision in the manner of <c>torch.autocast</c> (which TorchSharp lacks): inside <see cref="Enable"/> the
-/// encoder's matrix products — its Linear layers and attention — run in a lower-precision type (bfloat16), while the
-/// parameters, embeddings, residual sums, LayerNorm, pooling, the head and the loss stay float32. Parameters are cast
+/// encoder's Linear layers — nearly all of its arithmetic — run in a lower-precision type (bfloat16), while the
+/// parameters, embeddings, attention, residual sums, LayerNorm, pooling, the head and the loss stay float32. Parameters are cast
 /// on the way in, so gradients flow back through the casts into the float32 weights and the optimizer keeps float32
 /// master weights. The setting is per thread, like PyTorch's; backward needs no setting (the casts are in the graph).
 /// </summary>

@@ -38,7 +38,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor?, Tensor?, BertModelOut
         using var scope = NewDisposeScope();
         var types = tokenTypeIds ?? zeros_like(inputIds);
         var hidden = embeddings.forward(inputIds, types);
-        var mask = AdditiveMask(attentionMask, Autocast.ComputeType ?? hidden.dtype);   // attention runs in the compute type
+        var mask = AdditiveMask(attentionMask, hidden.dtype);
         var last = encoder.forward(hidden, mask);
         var pooled = pooler.forward(last);
         return new BertModelOutput(last.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());

@@ -6,7 +6,8 @@ namespace TextTagger.Modeling;
 /// <summary>
 /// Multi-head self-attention projections (query, key, value) and the attention itself, through libtorch's
 /// scaled_dot_product_attention. Attention dropout is applied only while training (SDPA would apply it in eval too).
-/// Under <see cref="Autocast"/> the projections and the attention run in the compute type (the mask must be of it).
+/// Under <see cref="Autocast"/> the projections run in the compute type and the attention itself in float32: on CPU
+/// that is faster for training (libtorch's fused float32 kernel, and its backward, beat bfloat16's; BENCHMARKS.md).
 /// </summary>
 public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
 {
@@ -37,14 +38,11 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
     {
         using var scope = NewDisposeScope();
         long batch = hidden.shape[0], seq = hidden.shape[1];
-        // Query, key and value in one matrix product, as nanoGPT's c_attn: one pass over the hidden states (and one cast
-        // under autocast) instead of three. The weights stay three parameters with Hugging Face's names.
-        var weight = cat([query.weight!, key.weight!, value.weight!]);
-        var bias = cat([query.bias!, key.bias!, value.bias!]);
-        var qkv = Autocast.Linear(hidden, weight, bias).view(batch, seq, 3, heads, headDim).permute(2, 0, 3, 1, 4);   // [3, batch, heads, seq, headDim]
+        Tensor Heads(Linear projection) =>
+            Autocast.Linear(projection, hidden).to_type(ScalarType.Float32).view(batch, seq, heads, headDim).transpose(1, 2);
 
         double p = training ? config.AttentionProbsDropoutProb : 0.0;
-        var context = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], additiveMask, p);
+        var context = nn.functional.scaled_dot_product_attention(Heads(query), Heads(key), Heads(value), additiveMask, p);
         return context.transpose(1, 2).reshape(batch, seq, heads * headDim).MoveToOuterDisposeScope();
     }
 }
