@@ -241,6 +241,19 @@ def blas_library():
         return "unknown"
 
 
+def peak_rss_mb():
+    """This process's peak resident set (VmHWM). Not getrusage's ru_maxrss: Linux carries that across execve, so a
+    child of a large process (the .NET benchmark) would report its parent's peak."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def percentile(sorted_values, q):
     if len(sorted_values) == 1:
         return sorted_values[0]
@@ -356,7 +369,7 @@ def main():
         "threads": torch.get_num_threads(), "bf16": args.bf16, "autocast": args.autocast,
         "torch": torch.__version__, "parameters": sum(p.numel() for p in model.parameters()),
         "blas": blas_library(),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     })
     print(json.dumps(result))
 

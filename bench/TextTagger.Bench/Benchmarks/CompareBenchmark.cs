@@ -21,10 +21,10 @@ sealed class CompareBenchmark : IBenchmark
     public string Description =>
         "train-step and infer vs PyTorch eager (subprocess) and ONNX Runtime, as Markdown [--shapes 32x128,8x512] " +
         "[--steps 20] [--warmup 3] [--threads 2] [--python /usr/bin/python3] [--infer-batch 64] [--infer-seq 128] " +
-        "[--infer-runs 10] [--latency-seq 128] [--latency-runs 50] [--precisions fp32,bf16] [--out FILE] [--update BENCHMARKS.md] [--skip-python] [--skip-infer]";
+        "[--infer-runs 10] [--latency-seq 128] [--latency-runs 50] [--variants fp32,bf16,bf16+attn0] [--out FILE] [--update BENCHMARKS.md] [--skip-python] [--skip-infer]";
 
     static readonly string[] Valued = ["--shapes", "--steps", "--warmup", "--threads", "--python", "--infer-batch", "--infer-seq",
-                                       "--infer-runs", "--latency-seq", "--latency-runs", "--out", "--update", "--arch", "--precisions"];
+                                       "--infer-runs", "--latency-seq", "--latency-runs", "--out", "--update", "--arch", "--variants"];
     static readonly string[] Flags = ["--skip-python", "--skip-infer"];
 
     public int Run(string[] args)
@@ -36,9 +36,11 @@ sealed class CompareBenchmark : IBenchmark
         string python = BenchData.Option(args, "--python", PythonBaseline.DefaultInterpreter());
         bool skipPython = BenchData.Flag(args, "--skip-python"), skipInfer = BenchData.Flag(args, "--skip-infer");
         var shapes = BenchData.Option(args, "--shapes", "32x128,8x512").Split(',').Select(ParseShape).ToArray();
-        var precisions = BenchData.Option(args, "--precisions", "fp32,bf16").Split(',');
-        if (precisions.Any(p => p is not (ComputePrecision.Float32 or ComputePrecision.BFloat16)))
-            throw new ArgumentException("--precisions takes fp32 and/or bf16");
+        // A variant is a precision, optionally with attention dropout 0 ("bf16+attn0": what `train` does by default).
+        var variants = BenchData.Option(args, "--variants", "fp32,bf16,bf16+attn0").Split(',')
+            .Select(v => (Precision: v.Split('+')[0], AttentionDropout0: v.EndsWith("+attn0"))).ToArray();
+        if (variants.Any(v => v.Precision is not (ComputePrecision.Float32 or ComputePrecision.BFloat16)))
+            throw new ArgumentException("--variants takes fp32 and/or bf16, each optionally with +attn0");
         var infer = new InferSettings
         {
             Batch = BenchData.IntOption(args, "--infer-batch", 64),
@@ -57,10 +59,15 @@ sealed class CompareBenchmark : IBenchmark
         var config = BertWork.Config(arch);
         var train = new List<(TrainStepResult Ours, JsonElement? Python)>();
         foreach (var (batch, seq) in shapes)
-        foreach (var precision in precisions)
+        foreach (var (precision, attentionDropout0) in variants)
         {
-            var settings = new TrainStepSettings { Arch = arch, Batch = batch, Seq = seq, Steps = steps, Warmup = warmup, Threads = threads, Precision = precision };
-            string[] autocast = precision == ComputePrecision.BFloat16 ? ["--autocast"] : [];
+            var settings = new TrainStepSettings
+            {
+                Arch = arch, Batch = batch, Seq = seq, Steps = steps, Warmup = warmup, Threads = threads, Precision = precision,
+                AttentionDropout0 = attentionDropout0,
+            };
+            string[] autocast = [.. precision == ComputePrecision.BFloat16 ? ["--autocast"] : Array.Empty<string>(),
+                                 .. attentionDropout0 ? ["--attn-dropout0"] : Array.Empty<string>()];
             JsonElement? py = skipPython ? null : PythonBaseline.Run(python,
                 ["--batch", $"{batch}", "--seq", $"{seq}", "--steps", $"{steps}", "--warmup", $"{warmup}", .. autocast, .. BertWork.PythonArchArgs(config)], threads);
             Console.Error.WriteLine($"TorchSharp train-step {settings.Describe()}");
@@ -111,21 +118,23 @@ sealed class CompareBenchmark : IBenchmark
         md.AppendLine($"Command: `dotnet run -c Release --project bench/TextTagger.Bench -- compare {string.Join(" ", args)}`");
         md.AppendLine($"Work: {arch} ({train.FirstOrDefault().Ours?.Parameters:N0} parameters), random ids without padding, dropout 0.1, " +
                       $"mean pooling, BCE loss, AdamW + clip 1.0, float32 weights and optimizer; median of {steps} steps after {warmup} warm-up " +
-                      "(p10–p90 in brackets). fp32: everything in float32. bf16: the forward's matrix products in bfloat16 — ours through " +
-                      "`Autocast` (what `train` does by default on CPUs with native bfloat16), PyTorch through `torch.autocast(\"cpu\", " +
-                      "torch.bfloat16)`. Speed-up = PyTorch time ÷ our time (above 1: ours is faster); the last column compares with " +
+                      "(p10–p90 in brackets). fp32: everything in float32. bf16: mixed precision — ours through `Autocast` (Linear layers " +
+                      "in bfloat16, attention in float32), PyTorch through `torch.autocast(\"cpu\", torch.bfloat16)`. Attention dropout 0: " +
+                      "no dropout on the attention probabilities (hidden dropout stays 0.1), which lets libtorch use its fused attention " +
+                      "kernel (PyTorch 1.13 has none). `train`'s defaults on CPUs with native bfloat16 are the last variant. Speed-up = PyTorch time ÷ our time (above 1: ours is faster); the last column compares with " +
                       "PyTorch in float32, the issue's baseline.");
         md.AppendLine();
-        md.AppendLine("| work | precision | TorchSharp (ours) | PyTorch eager, same precision | speed-up | vs PyTorch fp32 |");
+        md.AppendLine("| work | variant | TorchSharp (ours) | PyTorch eager, same variant | speed-up | vs PyTorch fp32 |");
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var (ours, py) in train)
         {
             var s = ours.Settings;
             var pyStats = py is JsonElement p ? PythonBaseline.Stats(p) : (TimingStats?)null;
             var pyFloat32 = train.FirstOrDefault(t => t.Ours.Settings.Batch == s.Batch && t.Ours.Settings.Seq == s.Seq &&
-                                                      t.Ours.Settings.Precision == ComputePrecision.Float32).Python;
+                                                      t.Ours.Settings.Precision == ComputePrecision.Float32 &&
+                                                      !t.Ours.Settings.AttentionDropout0).Python;
             var fp32Stats = pyFloat32 is JsonElement f ? PythonBaseline.Stats(f) : (TimingStats?)null;
-            md.AppendLine($"| train step {s.Batch}×{s.Seq} | {s.Precision} | {Seconds(ours.Step)} | {(pyStats is { } ps ? Seconds(ps) : "—")} | " +
+            md.AppendLine($"| train step {s.Batch}×{s.Seq} | {Variant(s)} | {Seconds(ours.Step)} | {(pyStats is { } ps ? Seconds(ps) : "—")} | " +
                           $"{(pyStats is { } q ? $"{q.Median / ours.Step.Median:F2}×" : "—")} | " +
                           $"{(fp32Stats is { } g ? $"**{g.Median / ours.Step.Median:F2}×**" : "—")} |");
             md.AppendLine($"| ↳ achieved GFLOP/s ({ours.Flops / 1e9:F0} GFLOP/step) | | {ours.GflopsPerSecond:F0} | " +
@@ -182,7 +191,8 @@ sealed class CompareBenchmark : IBenchmark
         return md.ToString().TrimEnd();
     }
 
-    static string Shape(TrainStepSettings s) => $"{s.Batch}×{s.Seq} {s.Precision}";
+    static string Variant(TrainStepSettings s) => s.Precision + (s.AttentionDropout0 ? ", attention dropout 0" : "");
+    static string Shape(TrainStepSettings s) => $"{s.Batch}×{s.Seq} {Variant(s)}";
 
     static string Seconds(TimingStats t) => $"{t.Median:F3} s ({t.P10:F3}–{t.P90:F3})";
     static string Millis(TimingStats t) => $"{t.Median * 1000:F1} ms ({t.P10 * 1000:F1}–{t.P90 * 1000:F1})";
