@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
 using Spectre.Console;
+using TextTagger.Modeling;
 
 namespace TextTagger.Cli;
 
@@ -37,19 +38,19 @@ static class CliSupport
         }
     }
 
-    /// <summary>A Spectre console that writes to the command's output (colours only on a real terminal).</summary>
     /// <summary>--precision for the verbs that run a trained model (float32 unless asked).</summary>
     public static Option<string> InferencePrecisionOption()
     {
         var option = new Option<string>("--precision")
         {
             Description = "Matrix products in fp32 (exact), bf16 (faster where the CPU has native bfloat16; probabilities move by ~1e-2) or auto",
-            DefaultValueFactory = _ => TextTagger.Modeling.ComputePrecision.Float32,
+            DefaultValueFactory = _ => ComputePrecision.Float32,
         };
-        option.AcceptOnlyFromAmong(TextTagger.Modeling.ComputePrecision.Names);
+        option.AcceptOnlyFromAmong(ComputePrecision.Names);
         return option;
     }
 
+    /// <summary>A Spectre console that writes to the command's output (colours only on a real terminal).</summary>
     public static IAnsiConsole Console(ParseResult parse)
     {
         var writer = parse.InvocationConfiguration.Output;

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using TextTagger.Modeling;
 using Spectre.Console;
 using TextTagger.Data;
+using TextTagger.Modeling;
 using TextTagger.Training;
 
 namespace TextTagger.Cli.Commands;

@@ -2,6 +2,7 @@ using TextTagger.Evaluation;
 using TextTagger.Modeling;
 using TextTagger.Modeling.Pretrained;
 using TextTagger.Tokenization;
+using static TorchSharp.torch;
 
 namespace TextTagger.Inference;
 
@@ -15,10 +16,12 @@ public sealed class Tagger : IDisposable
 
     readonly PretrainedModel _model;
     readonly Lock _forward = new();
+    readonly ScalarType? _computeType;
 
-    Tagger(PretrainedModel model, BertTokenizer tokenizer, IReadOnlyList<double> thresholds, int maxTokens, int batchSize, string precision)
+    Tagger(PretrainedModel model, BertTokenizer tokenizer, IReadOnlyList<double> thresholds, int maxTokens, int batchSize,
+           ScalarType? computeType)
     {
-        Precision = ComputePrecision.Describe(precision);
+        _computeType = computeType;
         _model = model;
         Tokenizer = tokenizer;
         Thresholds = thresholds;
@@ -37,7 +40,7 @@ public sealed class Tagger : IDisposable
     public static Tagger Load(string modelDirectory, IReadOnlyList<string>? labels = null, double? threshold = null,
                               int? maxTokens = null, int batchSize = DefaultBatchSize, string precision = ComputePrecision.Float32)
     {
-        ComputePrecision.Resolve(precision);   // rejects unknown names before the model loads
+        var computeType = ComputePrecision.Resolve(precision);   // rejects unknown names before the model loads
         if (threshold is < 0 or > 1) throw new TextTaggerException($"threshold must be between 0 and 1, got {threshold}");
         if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
         var model = PretrainedModel.Load(modelDirectory, labels);
@@ -51,7 +54,7 @@ public sealed class Tagger : IDisposable
                 .ToArray();
             int limit = Math.Min(maxTokens ?? model.MaxTokens ?? BertTokenizer.DefaultMaxTokens, model.Config.MaxPositionEmbeddings);
             if (limit < 2) throw new TextTaggerException($"max tokens must be ≥ 2, got {limit}");
-            return new Tagger(model, tokenizer, thresholds, limit, batchSize, precision);
+            return new Tagger(model, tokenizer, thresholds, limit, batchSize, computeType);
         }
         catch
         {
@@ -66,7 +69,7 @@ public sealed class Tagger : IDisposable
     public int MaxTokens { get; }
     public int BatchSize { get; }
     /// <summary>"fp32" or "bf16": the type of the encoder's matrix products.</summary>
-    public string Precision { get; }
+    public string Precision => ComputePrecision.Name(_computeType);
     public BertForMultiLabelClassification Model => _model.Model;
     /// <summary>Where the weights came from.</summary>
     public ModelSource Source => _model.Source;
@@ -101,8 +104,7 @@ public sealed class Tagger : IDisposable
         ArgumentNullException.ThrowIfNull(texts);
         var ids = Tokenizer.EncodeAll(texts, MaxTokens);
         lock (_forward)
-            return LogitsRunner.Run(Model, ids, Tokenizer.PadId, BatchSize, rowsDone: rowsDone,
-                                    computeType: ComputePrecision.Resolve(Precision));
+            return LogitsRunner.Run(Model, ids, Tokenizer.PadId, BatchSize, rowsDone: rowsDone, computeType: _computeType);
     }
 
     public void Dispose() => _model.Dispose();

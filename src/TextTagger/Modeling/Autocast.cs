@@ -27,14 +27,11 @@ public static class Autocast
     }
 
     /// <summary>layer(input), in the compute type when autocast is on (the result is then of that type too).</summary>
-    public static Tensor Linear(Linear layer, Tensor input) => Linear(input, layer.weight!, layer.bias);
-
-    /// <summary>input · weightᵀ + bias, in the compute type when autocast is on (the result is then of that type too).</summary>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
+    public static Tensor Linear(Linear layer, Tensor input)
     {
-        if (_computeType is not ScalarType type) return nn.functional.linear(input, weight, bias);
+        if (_computeType is not ScalarType type) return layer.forward(input);
         using var scope = NewDisposeScope();
-        var result = nn.functional.linear(input.to_type(type), weight.to_type(type), bias?.to_type(type));
+        var result = nn.functional.linear(input.to_type(type), layer.weight!.to_type(type), layer.bias?.to_type(type));
         return result.MoveToOuterDisposeScope();
     }
 

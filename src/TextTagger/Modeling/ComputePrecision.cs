@@ -23,5 +23,8 @@ public static class ComputePrecision
     };
 
     /// <summary>"fp32" or "bf16": what a precision name resolves to on this machine.</summary>
-    public static string Describe(string precision) => Resolve(precision) is null ? Float32 : BFloat16;
+    public static string Describe(string precision) => Name(Resolve(precision));
+
+    /// <summary>"fp32" for null (autocast off), else "bf16".</summary>
+    public static string Name(ScalarType? computeType) => computeType is null ? Float32 : BFloat16;
 }

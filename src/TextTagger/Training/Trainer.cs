@@ -29,6 +29,7 @@ public sealed class Trainer
     readonly TrainingOptions _options;
     readonly string _outputDirectory;
     readonly ITrainingObserver _observer;
+    readonly ScalarType? _computeType;   // of the training steps' matrix products (Autocast); null: float32
     bool _resuming;
 
     public Trainer(string dataPath, CsvLoadOptions loadOptions, TrainingOptions options, string outputDirectory, ITrainingObserver? observer = null)
@@ -37,6 +38,7 @@ public sealed class Trainer
         _dataPath = dataPath;
         _loadOptions = loadOptions;
         _options = options;
+        _computeType = ComputePrecision.Resolve(options.Precision);
         _outputDirectory = outputDirectory;
         _observer = observer ?? new TrainingObservers();
     }
@@ -171,7 +173,7 @@ public sealed class Trainer
         var (inputs, targets) = train.Batch(rows, fixedPadding: !_options.DynamicPadding);
         using var batch = inputs;
         Tensor logits;
-        using (Autocast.Enable(ComputePrecision.Resolve(_options.Precision)))
+        using (Autocast.Enable(_computeType))
             logits = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
         var loss = BertForMultiLabelClassification.Loss(logits, targets, positiveWeights);
         optimizer.Optimizer.zero_grad();

@@ -30,14 +30,7 @@ public class MiniLmParityTests(MiniLmFixture fixture, ITestOutputHelper output)
             var flatMask = mask.Cast<long>().ToArray();
             padded += flatMask.Count(m => m == 0);
 
-            var dims = new[] { rows, cols };
-            using var results = session.Run([
-                NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(flatIds, dims)),
-                NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(flatMask, dims)),
-                NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[rows * cols], dims)),
-            ]);
-            var onnxHidden = results.First(r => r.Name == "last_hidden_state").AsTensor<float>().ToArray();
-            var onnxPooler = results.First(r => r.Name == "924").AsTensor<float>().ToArray();
+            var (onnxHidden, onnxPooler) = RunOnnx(session, flatIds, flatMask, rows, cols);
 
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -77,13 +70,7 @@ public class MiniLmParityTests(MiniLmFixture fixture, ITestOutputHelper output)
             int rows = ids.GetLength(0), cols = ids.GetLength(1);
             var flatIds = ids.Cast<long>().ToArray();
             var flatMask = mask.Cast<long>().ToArray();
-            var dims = new[] { rows, cols };
-            using var results = session.Run([
-                NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(flatIds, dims)),
-                NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(flatMask, dims)),
-                NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[rows * cols], dims)),
-            ]);
-            var onnxHidden = results.First(r => r.Name == "last_hidden_state").AsTensor<float>().ToArray();
+            var (onnxHidden, _) = RunOnnx(session, flatIds, flatMask, rows, cols);
 
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -101,6 +88,19 @@ public class MiniLmParityTests(MiniLmFixture fixture, ITestOutputHelper output)
         output.WriteLine($"bf16 autocast vs ONNX Runtime (fp32), mean-pooled embeddings of {comments.Count} comments: cosine min {worst:F5}, mean {sum / comments.Count:F5}");
         Assert.True(worst >= 0.999, $"worst cosine {worst}");
         Assert.True(worst < 1 - 1e-7, "bf16 must differ from fp32 somewhere");
+    }
+
+    /// <summary>model.onnx on one batch: last_hidden_state [rows × cols × 384] and the pooler output ("924") [rows × 384].</summary>
+    static (float[] Hidden, float[] Pooler) RunOnnx(InferenceSession session, long[] ids, long[] mask, int rows, int cols)
+    {
+        var dims = new[] { rows, cols };
+        using var results = session.Run([
+            NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, dims)),
+            NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, dims)),
+            NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[rows * cols], dims)),
+        ]);
+        return (results.First(r => r.Name == "last_hidden_state").AsTensor<float>().ToArray(),
+                results.First(r => r.Name == "924").AsTensor<float>().ToArray());
     }
 
     [Fact]
