@@ -134,6 +134,19 @@ public class PredictCommandTests(TinyModelFixture model) : IClassFixture<TinyMod
         Assert.DoesNotContain("   at ", result.Error);
     }
 
+    [Theory]
+    [InlineData("predict")]
+    [InlineData("serve")]
+    public void An_unknown_precision_is_a_one_line_error_naming_the_choices(string verb)
+    {
+        string[] texts = verb == "predict" ? ["some text"] : [];
+        var result = CliRunner.Run([verb, "--model", _folder.Combine("nope"), "--precision", "fp16", .. texts]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("'fp16'", result.Error);
+        Assert.Contains("bf16", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
     static (string[] Header, List<string[]> Values) ReadCsv(string path)
     {
         using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(path);
