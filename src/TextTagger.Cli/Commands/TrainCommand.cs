@@ -30,11 +30,15 @@ static class TrainCommand
         var pooling = Add(command, new Option<string?>("--pooling") { Description = "cls or mean (default: the model's; mean for minilm)" });
         pooling.AcceptOnlyFromAmong("cls", "mean");
         var posWeightCap = Add(command, new Option<double?>("--pos-weight-cap") { Description = "Weight positives in the loss by negatives/positives per label, capped at this (1: plain BCE)", DefaultValueFactory = _ => defaults.PositiveWeightCap });
+        var oversampleRare = Add(command, new Option<int>("--oversample-rare") { Description = "Repeat each training row that carries a rare label this many times per epoch (1: off)", DefaultValueFactory = _ => defaults.RareLabelRepeat });
+        var rareShare = Add(command, new Option<double>("--rare-label-share") { Description = "A label is rare when fewer than this share of the training rows carry it", DefaultValueFactory = _ => defaults.RareLabelShare });
+        var selectBy = Add(command, new Option<string>("--select-by") { Description = "Validation number that picks the saved model and drives early stopping: loss or auroc (mean ROC AUC)", DefaultValueFactory = _ => defaults.SelectBy });
+        selectBy.AcceptOnlyFromAmong(TrainingOptions.SelectByLoss, TrainingOptions.SelectByAuroc);
         var attentionDropout = Add(command, new Option<double?>("--attention-dropout") { Description = "Dropout on attention probabilities while training (0 lets libtorch use its fused attention kernel; the model's own is 0.1)", DefaultValueFactory = _ => defaults.AttentionDropout });
         var precision = Add(command, new Option<string>("--precision") { Description = "Training steps' matrix products: bf16 (float32 master weights), fp32, or auto (bf16 where the CPU has native bfloat16)", DefaultValueFactory = _ => defaults.Precision });
         precision.AcceptOnlyFromAmong(ComputePrecision.Names);
         var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
-        var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss", DefaultValueFactory = _ => defaults.Patience });
+        var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss (or AUROC, see --select-by)", DefaultValueFactory = _ => defaults.Patience });
         var maxSteps = Add(command, new Option<int?>("--max-steps") { Description = "Stop after this many steps (quick runs)" });
         var limitRows = Add(command, new Option<int?>("--limit-rows") { Description = "Use only the first N rows of the file (quick runs)" });
         var fixedPadding = Add(command, new Option<bool>("--fixed-padding") { Description = "Pad every batch to --max-tokens (the seed recipe) instead of to its longest text" });
@@ -75,6 +79,9 @@ static class TrainCommand
                     WeightDecay = parse.GetValue(decay),
                     Pooling = parse.GetValue(pooling),
                     PositiveWeightCap = parse.GetValue(posWeightCap),
+                    RareLabelRepeat = parse.GetValue(oversampleRare),
+                    RareLabelShare = parse.GetValue(rareShare),
+                    SelectBy = parse.GetValue(selectBy)!,
                     UntaggedToKeep = parse.GetValue(splitOptions.Balance),
                     ValidationFraction = parse.GetValue(splitOptions.ValidationFraction),
                     Seed = parse.GetValue(splitOptions.Seed),

@@ -11,8 +11,9 @@ namespace TextTagger.Training;
 
 /// <summary>
 /// Fine-tunes a pre-trained BERT with a multi-label head, as the seed recipe does: split then balance, AdamW with
-/// linear warm-up and decay, validation every epoch, best model by validation loss, early stopping; plus dynamic
-/// padding with length bucketing, resumable checkpoints, TensorBoard logs and a train.json summary.
+/// linear warm-up and decay, validation every epoch, best model by validation loss (or mean AUROC), early stopping;
+/// plus over-sampling of rare labels, dynamic padding with length bucketing, resumable checkpoints, TensorBoard logs
+/// and a train.json summary.
 /// </summary>
 /// <remarks>Output folder: model/ (the best model, a Hugging Face directory with thresholds.json), checkpoint/
 /// (resumable state), tensorboard/, train.json.</remarks>
@@ -68,6 +69,8 @@ public sealed class Trainer
         var (trainRows, validationRows) = DatasetSplitter.SplitAndBalance(data, o.ValidationFraction, o.UntaggedToKeep, o.Seed);
         if (trainRows.Count == 0 || validationRows.Count == 0)
             throw new TextTaggerException($"{_dataPath}: too few rows to train ({trainRows.Count} for training, {validationRows.Count} for validation)");
+
+        if (o.RareLabelRepeat > 1) trainRows = Oversample(trainRows);
 
         Directory.CreateDirectory(_outputDirectory);
         CsvDatasetWriter.Write(validationRows, Path.Combine(_outputDirectory, ValidationFile), _loadOptions.TextColumn, _loadOptions.IdColumn);
@@ -134,7 +137,7 @@ public sealed class Trainer
             if (run.Progress.StepsDoneInEpoch == 0) break;   // max steps reached exactly at an epoch end
             var (validationMetrics, validationScores) = Validate(model, validation, epoch, run.Progress.GlobalStep, data.LabelNames);
             observer.ValidationCompleted(validationMetrics);
-            bool best = validationMetrics.Loss < run.Progress.BestValidationLoss;
+            bool best = Improves(validationMetrics, run.Progress);
             if (best) SaveBestModel(pretrained, validationScores, observer);
             var trainReport = trainScores.RowCount > 0 ? MultiLabelMetrics.Compute(trainScores.ToLabelledScores()) : null;
             double seconds = epochClock.Elapsed.TotalSeconds;
@@ -154,7 +157,7 @@ public sealed class Trainer
             SaveCheckpoint(run, model, optimizer);
             if (run.Progress.EpochsWithoutImprovement >= o.Patience && epoch < o.Epochs)
             {
-                observer.Message($"early stopping: no better validation loss for {o.Patience} epoch(s)");
+                observer.Message($"early stopping: no better validation {(o.SelectBy == TrainingOptions.SelectByAuroc ? "mean AUROC" : "loss")} for {o.Patience} epoch(s)");
                 stoppedEarly = true;
                 break;
             }
@@ -164,6 +167,27 @@ public sealed class Trainer
             Path.Combine(_outputDirectory, ModelFolder), run.ElapsedSeconds);
         result.Write(Path.Combine(_outputDirectory, SummaryFile));
         return result;
+    }
+
+    LabeledDataset Oversample(LabeledDataset trainRows)
+    {
+        var rare = RareLabelOversampler.RareLabels(trainRows, _options.RareLabelShare);
+        var oversampled = RareLabelOversampler.Oversample(trainRows, _options.RareLabelRepeat, _options.RareLabelShare);
+        _observer.Message(rare.Length == 0
+            ? $"over-sampling: no label is carried by fewer than {_options.RareLabelShare:P0} of the training rows; nothing repeated"
+            : $"over-sampling: rows carrying {string.Join(", ", rare.Select(l => trainRows.LabelNames[l]))} × {_options.RareLabelRepeat} " +
+              $"({trainRows.Count:N0} → {oversampled.Count:N0} training rows)");
+        return oversampled;
+    }
+
+    /// <summary>Whether this validation beats the best epoch so far, by the metric of <see cref="TrainingOptions.SelectBy"/>.</summary>
+    bool Improves(ValidationMetrics validation, TrainingProgress progress)
+    {
+        var best = progress.History.FirstOrDefault(e => e.Epoch == progress.BestEpoch);
+        if (best == null) return true;
+        return _options.SelectBy == TrainingOptions.SelectByAuroc
+            ? (validation.MeanRocAuc ?? double.NegativeInfinity) > (best.ValidationMeanRocAuc ?? double.NegativeInfinity)
+            : validation.Loss < best.ValidationLoss;
     }
 
     StepResult TrainStep(BertForMultiLabelClassification model, OptimizerSetup optimizer, LinearWarmupSchedule schedule,

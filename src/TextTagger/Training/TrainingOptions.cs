@@ -40,6 +40,16 @@ public sealed record TrainingOptions
     public double? AttentionDropout { get; init; } = 0;
     /// <summary>"cls" or "mean"; null: what the model's config says (cls unless set).</summary>
     public string? Pooling { get; init; }
+    /// <summary>Each training row that carries a rare label appears this many times per epoch (1: off); see
+    /// <see cref="RareLabelOversampler"/>. pos_weight is then computed from the over-sampled rows.</summary>
+    public int RareLabelRepeat { get; init; } = 1;
+    /// <summary>A label is rare when fewer than this share of the (balanced) training rows carry it.</summary>
+    public double RareLabelShare { get; init; } = RareLabelOversampler.DefaultRareShare;
+    /// <summary>Which validation number picks the saved model and drives early stopping: "loss" (lowest validation
+    /// loss, the seed recipe) or "auroc" (highest mean ROC AUC over the labels).</summary>
+    public string SelectBy { get; init; } = SelectByLoss;
+    public const string SelectByLoss = "loss";
+    public const string SelectByAuroc = "auroc";
 
     public int UntaggedToKeep { get; init; } = DatasetSplitter.DefaultUntaggedToKeep;
     public double ValidationFraction { get; init; } = DatasetSplitter.DefaultValidationFraction;
@@ -47,7 +57,7 @@ public sealed record TrainingOptions
     /// <summary>libtorch threads; 0: one per core.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Stop after this many epochs without a better validation loss.</summary>
+    /// <summary>Stop after this many epochs without a better validation loss (or AUROC, see <see cref="SelectBy"/>).</summary>
     public int Patience { get; init; } = 2;
     /// <summary>Stop after this many optimizer steps in all (quick runs, smoke tests); the schedule still spans all epochs.</summary>
     public int? MaxSteps { get; init; }
@@ -81,6 +91,9 @@ public sealed record TrainingOptions
         Require(PositiveWeightCap is null or >= 1, $"--pos-weight-cap must be ≥ 1, got {PositiveWeightCap}");
         Require(Modeling.ComputePrecision.Names.Contains(Precision), $"--precision must be one of {string.Join(", ", Modeling.ComputePrecision.Names)}, got '{Precision}'");
         Require(AttentionDropout is null or >= 0 and < 1, $"--attention-dropout must be in [0, 1), got {AttentionDropout}");
+        Require(RareLabelRepeat >= 1, $"--oversample-rare must be ≥ 1, got {RareLabelRepeat}");
+        Require(RareLabelShare is > 0 and <= 1, $"--rare-label-share must be in (0, 1], got {RareLabelShare}");
+        Require(SelectBy is SelectByLoss or SelectByAuroc, $"--select-by must be {SelectByLoss} or {SelectByAuroc}, got '{SelectBy}'");
         Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
         Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
     }

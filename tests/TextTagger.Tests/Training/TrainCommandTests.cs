@@ -46,6 +46,9 @@ public class TrainCommandTests : IDisposable
     [InlineData("--precision", "fp16", "'fp16'")]
     [InlineData("--attention-dropout", "1", "--attention-dropout must be in [0, 1)")]
     [InlineData("--layer-lr-decay", "0", "--layer-lr-decay must be in (0, 1]")]
+    [InlineData("--oversample-rare", "0", "--oversample-rare must be ≥ 1")]
+    [InlineData("--rare-label-share", "1.5", "--rare-label-share must be in (0, 1]")]
+    [InlineData("--select-by", "f1", "'f1'")]
     public void Bad_options_fail_with_one_line_and_no_output_folder(string option, string value, string message)
     {
         string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 50);

@@ -1,4 +1,5 @@
 using TextTagger.Data;
+using TextTagger.Evaluation;
 using TextTagger.Inference;
 using TextTagger.Tests.TestSupport;
 using TextTagger.Training;
@@ -16,6 +17,10 @@ public class TrainerTests : IDisposable
     {
         public List<double> Losses { get; } = [];
         public List<ValidationMetrics> Validations { get; } = [];
+        public List<string> Messages { get; } = [];
+        public TrainingPlan? Plan { get; private set; }
+        public void RunStarted(TrainingPlan plan) => Plan = plan;
+        public void Message(string text) => Messages.Add(text);
         public void StepCompleted(TrainingStep step)
         {
             Losses.Add(step.Loss);
@@ -104,5 +109,52 @@ public class TrainerTests : IDisposable
         Assert.Equal(uninterrupted.Losses, beforeStop.Losses.Concat(afterStop.Losses));
         Assert.Equal(full.BestValidationLoss, resumed.BestValidationLoss);
         Assert.Equal(full.History.Select(e => e.ValidationLoss), resumed.History.Select(e => e.ValidationLoss));
+    }
+
+    [Theory]
+    [InlineData(TrainingOptions.SelectByLoss)]
+    [InlineData(TrainingOptions.SelectByAuroc)]
+    public void The_saved_model_is_the_epoch_best_by_the_chosen_validation_number(string selectBy)
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 400);
+        string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        string output = _folder.Combine("run");
+
+        var summary = new Trainer(data, new CsvLoadOptions(), TinyOptions(encoder) with { Epochs = 4, Patience = 4, SelectBy = selectBy }, output).Run();
+
+        var history = summary.History;
+        var expected = selectBy == TrainingOptions.SelectByAuroc
+            ? history.MaxBy(e => e.ValidationMeanRocAuc)!
+            : history.MinBy(e => e.ValidationLoss)!;
+        Assert.Equal(expected.Epoch, summary.BestEpoch);
+        Assert.Equal(expected.ValidationMeanRocAuc, summary.BestValidationMeanRocAuc);
+        Assert.Equal([expected.Epoch], history.Where(e => e.IsBest).Select(e => e.Epoch).Where(e => e >= expected.Epoch));
+
+        // model/ holds that epoch's weights: scoring the validation rows again gives its AUROC.
+        using var tagger = Tagger.Load(Path.Combine(output, Trainer.ModelFolder));
+        var validation = CsvDatasetReader.Load(Path.Combine(output, Trainer.ValidationFile));
+        var probabilities = tagger.PredictProbabilities(validation.Rows.Select(r => r.Text).ToArray());
+        double meanAuc = Enumerable.Range(0, validation.LabelNames.Count).Average(l =>
+            RankingMetrics.RocAuc(Enumerable.Range(0, validation.Count).Select(i => probabilities[i, l]).ToArray(),
+                                  validation.Rows.Select(r => r.Labels[l] == 1).ToArray())!.Value);
+        Assert.Equal(expected.ValidationMeanRocAuc!.Value, meanAuc, 3);
+    }
+
+    [Fact]
+    public void Over_sampling_repeats_the_training_rows_that_carry_a_rare_label()
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 400);
+        string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        var (train, _) = DatasetSplitter.SplitAndBalance(CsvDatasetReader.Load(data), 0.2, DatasetSplitter.DefaultUntaggedToKeep, seed: 5);
+        int hateful = train.Rows.Count(r => r.Labels[1] == 1);
+        Assert.InRange(hateful, 40, 100);   // about 20 %: rare at a 25 % threshold, "rude" (30 %) is not
+
+        var recorder = new Recorder();
+        new Trainer(data, new CsvLoadOptions(), TinyOptions(encoder) with { Epochs = 1, RareLabelRepeat = 3, RareLabelShare = 0.25 },
+                    _folder.Combine("run"), recorder).Run();
+
+        Assert.Equal(train.Count + 2 * hateful, recorder.Plan!.TrainRows);
+        Assert.Contains(recorder.Messages, m => m.Contains("rows carrying hateful × 3") && m.Contains($"{train.Count:N0} → {train.Count + 2 * hateful:N0}"));
+        Assert.Equal((train.Count + 2 * hateful + 31) / 32, recorder.Losses.Count);
     }
 }
