@@ -58,7 +58,8 @@ public sealed class Trainer
     {
         var o = _options;
         TorchRuntime.SetThreads(o.Threads);
-        manual_seed(o.Seed);
+        int trainSeed = o.TrainSeed ?? o.Seed;
+        manual_seed(trainSeed);
         if (!_resuming && TrainingCheckpoint.Exists(_outputDirectory))
             throw new TextTaggerException($"{_outputDirectory} already holds a training run; continue it with --resume {_outputDirectory}, or choose another --out");
         var resumeState = _resuming ? TrainingCheckpoint.ReadState(_outputDirectory) : null;
@@ -108,7 +109,7 @@ public sealed class Trainer
         {
             var epochClock = Stopwatch.StartNew();
             var trainScores = new EvaluationAccumulator(data.LabelNames, train.Count);
-            var batches = batcher.Batches(o.Seed, epoch);
+            var batches = batcher.Batches(trainSeed, epoch);
             model.train();
             for (int b = run.Progress.Epoch == epoch ? run.Progress.StepsDoneInEpoch : 0; b < batches.Count; b++)
             {

@@ -53,7 +53,11 @@ public sealed record TrainingOptions
 
     public int UntaggedToKeep { get; init; } = DatasetSplitter.DefaultUntaggedToKeep;
     public double ValidationFraction { get; init; } = DatasetSplitter.DefaultValidationFraction;
+    /// <summary>Seed of the split and the balancing (and of training, unless <see cref="TrainSeed"/> is set).</summary>
     public int Seed { get; init; } = DatasetSplitter.DefaultSeed;
+    /// <summary>Seed of the head's initialisation, dropout and batch order; null: <see cref="Seed"/>. Changing it alone
+    /// keeps the same training and validation rows, which measures how much a result owes to chance.</summary>
+    public int? TrainSeed { get; init; }
     /// <summary>libtorch threads; 0: one per core.</summary>
     public int Threads { get; init; }
 

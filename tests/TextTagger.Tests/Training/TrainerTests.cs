@@ -83,6 +83,14 @@ public class TrainerTests : IDisposable
         var other = new Recorder();
         new Trainer(data, new CsvLoadOptions(), options with { Seed = 6 }, _folder.Combine("c"), other).Run();
         Assert.NotEqual(first.Losses, other.Losses);
+        Assert.NotEqual(File.ReadAllText(_folder.Combine("a", Trainer.ValidationFile)), File.ReadAllText(_folder.Combine("c", Trainer.ValidationFile)));
+
+        // --train-seed alone: other initialisation and batch order, the same rows.
+        var otherTraining = new Recorder();
+        new Trainer(data, new CsvLoadOptions(), options with { TrainSeed = 6 }, _folder.Combine("d"), otherTraining).Run();
+        Assert.NotEqual(first.Losses, otherTraining.Losses);
+        Assert.NotEqual(other.Losses, otherTraining.Losses);
+        Assert.Equal(File.ReadAllText(_folder.Combine("a", Trainer.ValidationFile)), File.ReadAllText(_folder.Combine("d", Trainer.ValidationFile)));
     }
 
     [Fact]
