@@ -18,16 +18,19 @@ public class TrainCommandTests : IDisposable
         string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
         string output = _folder.Combine("run");
 
-        var result = CliRunner.Run(TinyRun(data, encoder, output, 2, "--pos-weight-cap", "5", "--attention-dropout", "0", "--precision", "fp32"));
+        var result = CliRunner.Run(TinyRun(data, encoder, output, 2, "--pos-weight-cap", "5", "--attention-dropout", "0", "--precision", "fp32",
+                                          "--select-by", "auroc", "--oversample-rare", "2", "--rare-label-share", "0.25", "--train-seed", "3"));
 
         Assert.True(result.ExitCode == 0, result.Error);
         var options = TextTagger.Training.TrainingSummary.Read(Path.Combine(output, "train.json")).Options;
         Assert.Equal((5.0, 0.0, "fp32"), (options.PositiveWeightCap, options.AttentionDropout, options.Precision));
+        Assert.Equal(("auroc", 2, 0.25, (int?)3), (options.SelectBy, options.RareLabelRepeat, options.RareLabelShare, options.TrainSeed));
+        Assert.Contains("over-sampling: rows carrying hateful × 2", result.Output);
         Assert.Contains("\"attention_probs_dropout_prob\": 0,", File.ReadAllText(Path.Combine(output, "model", "config.json")));
         Assert.Contains("1 thread(s), fp32", result.Output);
-        Assert.Matches(@"epoch 1 step 5/30\s+loss \d\.\d{4}", result.Output);
+        Assert.Matches(@"epoch 1 step 5/\d+\s+loss \d\.\d{4}", result.Output);
         Assert.Matches(@"epoch 2: train loss \d\.\d{4}, train AUROC \d\.\d{4}, validation loss \d\.\d{4}, validation AUROC \d\.\d{4}", result.Output);
-        Assert.Contains("best model (epoch", result.Output);
+        Assert.Contains("best model by validation mean AUROC (epoch", result.Output);
         Assert.Contains("precision    recall  f1-score   support", result.Output);   // sklearn's report layout
         foreach (var file in new[] { "train.json", "evaluation/metrics.json", "evaluation/report.md", "evaluation/roc_curves.png" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
