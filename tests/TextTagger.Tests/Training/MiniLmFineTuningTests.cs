@@ -32,6 +32,7 @@ public class MiniLmFineTuningTests(ITestOutputHelper log) : IDisposable
             LearningRate = 1e-4,
             HeadLearningRate = 1e-3,
             PositiveWeightCap = null,   // plain BCE: with 192 rows a rare label's weight makes single steps noisy
+            RareLabelRepeat = 1,
             WarmupFraction = 0.1,
             Seed = 3,
         };
