@@ -25,7 +25,7 @@ static class TrainingReport
             console.Write(table);
         }
         console.MarkupLine(Markup.Escape(
-            $"best model by validation {(summary.Options.SelectBy == TrainingOptions.SelectByAuroc ? "mean AUROC" : "loss")} (epoch {summary.BestEpoch}, " +
+            $"best model by validation {summary.Options.SelectionMetricName} (epoch {summary.BestEpoch}, " +
             $"validation loss {summary.BestValidationLoss:F4}, mean AUROC {CliFormat.Auc(summary.BestValidationMeanRocAuc)}) in {summary.ModelDirectory}; " +
             $"{summary.Steps:N0} steps in {TimeSpan.FromSeconds(summary.Seconds):h\\:mm\\:ss}, peak RSS {ProcessMemory.Megabytes(summary.PeakRssBytes)}" +
             (summary.StoppedEarly ? "; stopped early" : "")));

@@ -149,7 +149,6 @@ public sealed class Trainer
             {
                 Epoch = epoch + 1,
                 StepsDoneInEpoch = 0,
-                BestValidationLoss = best ? validationMetrics.Loss : run.Progress.BestValidationLoss,
                 BestEpoch = best ? epoch : run.Progress.BestEpoch,
                 EpochsWithoutImprovement = best ? 0 : run.Progress.EpochsWithoutImprovement + 1,
                 History = [.. run.Progress.History, EpochRecord.From(summary, run.Progress.GlobalStep)],
@@ -158,7 +157,7 @@ public sealed class Trainer
             SaveCheckpoint(run, model, optimizer);
             if (run.Progress.EpochsWithoutImprovement >= o.Patience && epoch < o.Epochs)
             {
-                observer.Message($"early stopping: no better validation {(o.SelectBy == TrainingOptions.SelectByAuroc ? "mean AUROC" : "loss")} for {o.Patience} epoch(s)");
+                observer.Message($"early stopping: no better validation {o.SelectionMetricName} for {o.Patience} epoch(s)");
                 stoppedEarly = true;
                 break;
             }

@@ -16,7 +16,7 @@ public sealed record TrainingProgress
     public int GlobalStep { get; init; }
     public double EpochLossSum { get; init; }
     public int EpochExamples { get; init; }
-    public double BestValidationLoss { get; init; } = double.PositiveInfinity;
+    /// <summary>The epoch whose model is in model/ (0: none yet); its numbers are in <see cref="History"/>.</summary>
     public int BestEpoch { get; init; }
     public int EpochsWithoutImprovement { get; init; }
     public List<EpochRecord> History { get; init; } = [];

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TextTagger.Data;
 
 namespace TextTagger.Training;
@@ -54,6 +55,8 @@ public sealed record TrainingOptions
     public string SelectBy { get; init; } = SelectByLoss;
     public const string SelectByLoss = "loss";
     public const string SelectByAuroc = "auroc";
+    /// <summary>What <see cref="SelectBy"/> compares, in words for messages.</summary>
+    [JsonIgnore] public string SelectionMetricName => SelectBy == SelectByAuroc ? "mean AUROC" : "loss";
 
     public int UntaggedToKeep { get; init; } = DatasetSplitter.DefaultUntaggedToKeep;
     public double ValidationFraction { get; init; } = DatasetSplitter.DefaultValidationFraction;

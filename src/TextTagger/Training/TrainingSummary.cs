@@ -21,7 +21,7 @@ public sealed record TrainingSummary(
     {
         var best = progress.History.FirstOrDefault(e => e.Epoch == progress.BestEpoch);
         return new TrainingSummary(data, options, trainRows, validationRows, progress.History.Count, progress.GlobalStep,
-            progress.BestEpoch, progress.BestValidationLoss, best?.ValidationMeanRocAuc, best?.ValidationRocAuc ?? [], stoppedEarly,
+            progress.BestEpoch, best?.ValidationLoss ?? double.PositiveInfinity, best?.ValidationMeanRocAuc, best?.ValidationRocAuc ?? [], stoppedEarly,
             modelDirectory, seconds, ProcessMemory.PeakRssBytes, progress.History);
     }
 
