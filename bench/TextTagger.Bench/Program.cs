@@ -9,6 +9,7 @@ IBenchmark[] benchmarks =
     new ServeLoadBenchmark(),
 ];
 
+TextTagger.Inference.TorchEngine.Register();   // benchmarks run TorchSharp weights and exported models side by side
 var chosen = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;
 if (chosen == null)
 {

@@ -46,7 +46,7 @@ static class CliSupport
             Description = "Matrix products in fp32 (exact), bf16 (faster where the CPU has native bfloat16; probabilities move by ~1e-2) or auto",
             DefaultValueFactory = _ => ComputePrecision.Float32,
         };
-        option.AcceptOnlyFromAmong(ComputePrecision.Names);
+        option.AcceptOnlyFromAmong([.. ComputePrecision.Names]);
         return option;
     }
 

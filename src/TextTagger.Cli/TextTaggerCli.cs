@@ -1,3 +1,4 @@
+using TextTagger.Inference;
 using System.CommandLine;
 using TextTagger.Cli.Commands;
 
@@ -22,6 +23,7 @@ public static class TextTaggerCli
 
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
+        TorchEngine.Register();   // the CLI runs trained weights too, not only exported models
         var config = new InvocationConfiguration
         {
             Output = output ?? Console.Out,

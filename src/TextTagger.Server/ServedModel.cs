@@ -13,7 +13,8 @@ public sealed class ServedModel : IDisposable
         options.Validate();
         _owned = options.Tagger == null;
         Tagger = options.Tagger ?? Tagger.Load(options.ModelDirectory!, threshold: options.Threshold, maxTokens: options.MaxTokens,
-                                               batchSize: options.BatchSize, precision: options.Precision);
+                                               batchSize: options.BatchSize, precision: options.Precision,
+                                               engine: options.Engine);
     }
 
     public Tagger Tagger { get; }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TextTagger.Inference;
+using TextTagger.Inference.Engines;
 
 namespace TextTagger.Server;
 
@@ -17,7 +18,9 @@ public sealed record TaggerServerOptions
     /// <summary>Texts per forward pass inside the tagger.</summary>
     public int BatchSize { get; init; } = Tagger.DefaultBatchSize;
     /// <summary>"fp32", "bf16" or "auto": the type of the encoder's matrix products (see Tagger.Load).</summary>
-    public string Precision { get; init; } = TextTagger.Modeling.ComputePrecision.Float32;
+    public string Precision { get; init; } = TextTagger.Inference.Engines.Precision.Float32;
+    /// <summary>Which engine runs the model (auto: model.onnx when the directory has one).</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Auto;
 
     /// <summary>Addresses to listen on (semicolon-separated); null: leave it to ASP.NET Core's configuration.</summary>
     public string? Urls { get; init; } = DefaultUrls;

@@ -1,3 +1,4 @@
+using TextTagger.Modeling.Pretrained;
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
@@ -43,7 +44,7 @@ static class DataCommand
             LengthDistribution? tokens = null;
             if (parse.GetValue(model) is { } modelName && !modelName.Equals("none", StringComparison.OrdinalIgnoreCase))
             {
-                var tokenizer = BertTokenizer.FromModel(modelName);
+                var tokenizer = BundledMiniLm.Tokenizer(modelName);
                 tokens = TokenLengthStats.Compute(tokenizer, dataset.Rows.Select(r => r.Text).ToArray());
                 console.Write(DatasetTables.LengthTable($"Token length ({modelName} tokenizer, [[CLS]]/[[SEP]] included, before truncation)", tokens, shareOverLimits: true));
             }

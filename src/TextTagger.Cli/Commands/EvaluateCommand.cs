@@ -55,8 +55,7 @@ static class EvaluateCommand
                 throw new TextTaggerException(File.Exists(modelDir)
                     ? $"--model {modelDir} is a file; give the model directory"
                     : $"model directory not found: {modelDir}");
-            if (parse.GetValue(threshold) is { } t && (t is < 0 or > 1 || double.IsNaN(t)))
-                throw new TextTaggerException($"--threshold must be between 0 and 1, got {t}");
+            if (parse.GetValue(threshold) is { } t) LabelThresholds.Validate(t, "--threshold");
             if (parse.GetValue(batchSize) < 1)
                 throw new TextTaggerException($"--batch-size must be at least 1, got {parse.GetValue(batchSize)}");
             if (parse.GetValue(limitRows) is < 1)

@@ -1,3 +1,4 @@
+using TextTagger.Modeling.Pretrained;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -31,7 +32,7 @@ static class TokenizeCommand
         {
             int max = parse.GetValue(maxTokens);
             if (max < 2) throw new TextTaggerException($"--max-tokens must be at least 2 ([CLS] and [SEP]), not {max}.");
-            var tokenizer = BertTokenizer.FromModel(parse.GetValue(model)!);
+            var tokenizer = BundledMiniLm.Tokenizer(parse.GetValue(model)!);
             var encoded = parse.GetValue(texts)!.Select(text => (Text: text, Ids: tokenizer.Encode(text, max))).ToList();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(format) == "json") WriteJson(output, tokenizer, encoded);

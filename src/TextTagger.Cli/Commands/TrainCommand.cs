@@ -36,7 +36,7 @@ static class TrainCommand
         selectBy.AcceptOnlyFromAmong(TrainingOptions.SelectByLoss, TrainingOptions.SelectByAuroc);
         var attentionDropout = Add(command, new Option<double?>("--attention-dropout") { Description = "Dropout on attention probabilities while training (0 lets libtorch use its fused attention kernel; the model's own is 0.1)", DefaultValueFactory = _ => defaults.AttentionDropout });
         var precision = Add(command, new Option<string>("--precision") { Description = "Training steps' matrix products: bf16 (float32 master weights), fp32, or auto (bf16 where the CPU has native bfloat16)", DefaultValueFactory = _ => defaults.Precision });
-        precision.AcceptOnlyFromAmong(ComputePrecision.Names);
+        precision.AcceptOnlyFromAmong([.. ComputePrecision.Names]);
         var trainSeed = Add(command, new Option<int?>("--train-seed") { Description = "Seed of head initialisation, dropout and batch order (default: --seed); changing it alone keeps the same split" });
         var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
         var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss (or AUROC, see --select-by)", DefaultValueFactory = _ => defaults.Patience });

@@ -34,6 +34,6 @@ static class TrainingReport
     static IReadOnlyList<string> ReadLabels(string modelDirectory)
     {
         string config = Path.Combine(modelDirectory, "config.json");
-        return File.Exists(config) ? Modeling.BertConfig.Load(config).Labels : [];
+        return File.Exists(config) ? BertConfig.Load(config).Labels : [];
     }
 }

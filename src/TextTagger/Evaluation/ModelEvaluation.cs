@@ -36,8 +36,7 @@ public static class ModelEvaluation
         var scores = Score(tagger, data, rowsDone, options.ChunkRows);
         if (options.Threshold is { } uniform)
         {
-            if (uniform is < 0 or > 1 || double.IsNaN(uniform))
-                throw new TextTaggerException($"threshold must be between 0 and 1, got {uniform}");
+            LabelThresholds.Validate(uniform);
             return Report(scores, LabelThresholds.Uniform(scores.LabelCount, uniform), TunedThresholdsSource.Given,
                 options.TuneOnDataWhenUntuned);
         }

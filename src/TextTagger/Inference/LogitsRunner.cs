@@ -1,52 +1,36 @@
-using TextTagger.Modeling;
+using TextTagger.Inference.Engines;
 using TextTagger.Tokenization;
-using static TorchSharp.torch;
 
 namespace TextTagger.Inference;
 
 /// <summary>
-/// Runs a classifier over many pre-encoded texts without gradients: rows are sorted by length and cut into batches
-/// padded only to their longest row (or to a fixed length), one dispose scope per batch, so memory stays bounded.
-/// Training's validation, `evaluate` and prediction all score through here.
+/// Scores many pre-encoded texts through an engine: rows are sorted by length and cut into batches padded only to
+/// their longest row (or to a fixed length), so padding is small and memory stays bounded. Training's validation,
+/// `evaluate`, prediction and serving all score through here, whatever the engine.
 /// </summary>
 public static class LogitsRunner
 {
     /// <summary>Logits [rows, labels] in the order of <paramref name="ids"/>.</summary>
     /// <param name="fixedLength">Pad every batch to this length instead of its longest row.</param>
     /// <param name="rowsDone">Called after each batch with the number of rows scored so far.</param>
-    /// <param name="computeType">Run the encoder's matrix products in this type (<see cref="Autocast"/>); null: float32.</param>
-    public static float[,] Run(BertForMultiLabelClassification model, IReadOnlyList<long[]> ids, long padId, int batchSize,
-                               int? fixedLength = null, Action<int>? rowsDone = null, ScalarType? computeType = null)
+    public static float[,] Run(IInferenceEngine engine, IReadOnlyList<long[]> ids, long padId, int batchSize,
+                               int? fixedLength = null, Action<int>? rowsDone = null)
     {
-        var logits = new float[ids.Count, model.LabelCount];
-        if (ids.Count == 0) return logits;
+        if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
+        int labels = engine.LabelCount;
+        var logits = new float[ids.Count, labels];
         int[] order = Enumerable.Range(0, ids.Count).OrderBy(i => ids[i].Length).ToArray();
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        for (int start = 0; start < order.Length; start += batchSize)
         {
-            using var noGrad = no_grad();
-            using var autocast = Autocast.Enable(computeType);
-            for (int start = 0; start < order.Length; start += batchSize)
-            {
-                int count = Math.Min(batchSize, order.Length - start);
-                var batchRows = new long[count][];
-                for (int i = 0; i < count; i++) batchRows[i] = ids[order[start + i]];
-                int seq = fixedLength ?? batchRows.Max(r => r.Length);
-
-                using var scope = NewDisposeScope();
-                using var batch = EncodedBatch.FromIds(batchRows, seq, padId);
-                var output = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
-                float[] values = output.data<float>().ToArray();
-                for (int i = 0; i < count; i++)
-                    for (int l = 0; l < model.LabelCount; l++)
-                        logits[order[start + i], l] = values[i * model.LabelCount + l];
-                rowsDone?.Invoke(start + count);
-            }
-        }
-        finally
-        {
-            if (wasTraining) model.train();
+            int count = Math.Min(batchSize, order.Length - start);
+            var rows = new long[count][];
+            for (int i = 0; i < count; i++) rows[i] = ids[order[start + i]];
+            var batch = PaddedBatch.FromIds(rows, fixedLength ?? rows.Max(r => r.Length), padId);
+            float[] values = engine.Forward(batch);
+            for (int i = 0; i < count; i++)
+                for (int l = 0; l < labels; l++)
+                    logits[order[start + i], l] = values[i * labels + l];
+            rowsDone?.Invoke(start + count);
         }
         return logits;
     }

@@ -1,78 +1,82 @@
 using TextTagger.Evaluation;
-using TextTagger.Modeling;
-using TextTagger.Modeling.Pretrained;
+using TextTagger.Inference.Engines;
 using TextTagger.Tokenization;
-using static TorchSharp.torch;
 
 namespace TextTagger.Inference;
 
 /// <summary>
-/// A fine-tuned model ready to tag texts: tokenizer, classifier and per-label thresholds. Thread-safe (forward
-/// passes are serialised); batches internally with dynamic padding, in eval mode without gradients.
+/// A fine-tuned model ready to tag texts, whatever runs it: tokenizer, per-label thresholds and an
+/// <see cref="IInferenceEngine"/> (TorchSharp weights or an exported model.onnx). Thread-safe; batches internally
+/// with length sorting and dynamic padding (<see cref="LogitsRunner"/>).
 /// </summary>
 public sealed class Tagger : IDisposable
 {
     public const int DefaultBatchSize = 32;
 
-    readonly PretrainedModel _model;
-    readonly Lock _forward = new();
-    readonly ScalarType? _computeType;
+    readonly IInferenceEngine _engine;
 
-    Tagger(PretrainedModel model, BertTokenizer tokenizer, IReadOnlyList<double> thresholds, int maxTokens, int batchSize,
-           ScalarType? computeType)
+    public Tagger(IInferenceEngine engine, BertTokenizer tokenizer, IReadOnlyList<string> labels, IReadOnlyList<double> thresholds,
+                  int maxTokens, int batchSize = DefaultBatchSize, string source = "")
     {
-        _computeType = computeType;
-        _model = model;
+        if (labels.Count != engine.LabelCount || thresholds.Count != labels.Count)
+            throw new TextTaggerException($"{labels.Count} labels and {thresholds.Count} thresholds for an engine with {engine.LabelCount} outputs");
+        if (maxTokens < 2) throw new TextTaggerException($"max tokens must be ≥ 2, got {maxTokens}");
+        if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
+        _engine = engine;
         Tokenizer = tokenizer;
+        Labels = labels;
         Thresholds = thresholds;
         MaxTokens = maxTokens;
         BatchSize = batchSize;
+        Source = source;
     }
 
-    /// <summary>Loads a model directory saved by training (or any Hugging Face BERT classifier).</summary>
-    /// <param name="modelDirectory">A saved model directory, or "minilm" for the bundled encoder with a fresh random head
-    /// (quick experiments only: its predictions mean nothing until trained).</param>
+    /// <summary>Loads a model directory: one saved by training, exported by <c>texttagger export</c>, or any Hugging
+    /// Face BERT classifier.</summary>
+    /// <param name="modelDirectory">A model directory, or "minilm" for the bundled encoder with a fresh random head
+    /// (TorchSharp engine; quick experiments only: its predictions mean nothing until trained).</param>
     /// <param name="labels">Labels for a fresh head ("minilm"); null: the model's own labels.</param>
     /// <param name="threshold">One threshold for every label instead of the model's tuned thresholds.</param>
     /// <param name="maxTokens">Token limit; null: the limit the model was trained with (else 512).</param>
-    /// <param name="precision">"fp32" (exact), "bf16" (bfloat16 matrix products: faster on CPUs with native bfloat16,
-    /// probabilities differ by about 1e-2) or "auto" (bf16 where native).</param>
+    /// <param name="precision">"fp32" (exact), "bf16" (TorchSharp: bfloat16 matrix products, faster on CPUs with native
+    /// bfloat16, probabilities differ by about 1e-2) or "auto" (bf16 where native). An ONNX model runs as exported.</param>
+    /// <param name="engine">Auto: model.onnx when the directory has one, else TorchSharp weights.</param>
     public static Tagger Load(string modelDirectory, IReadOnlyList<string>? labels = null, double? threshold = null,
-                              int? maxTokens = null, int batchSize = DefaultBatchSize, string precision = ComputePrecision.Float32)
+                              int? maxTokens = null, int batchSize = DefaultBatchSize, string precision = Engines.Precision.Float32,
+                              EngineKind engine = EngineKind.Auto, int threads = 0)
     {
-        var computeType = ComputePrecision.Resolve(precision);   // rejects unknown names before the model loads
-        if (threshold is < 0 or > 1) throw new TextTaggerException($"threshold must be between 0 and 1, got {threshold}");
+        if (threshold is { } t) LabelThresholds.Validate(t);
         if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
-        var model = PretrainedModel.Load(modelDirectory, labels);
+        var loaded = InferenceEngines.Open(modelDirectory, engine, new EngineRequest(labels, precision, threads));
         try
         {
-            if (model.Labels.Count == 0)
+            if (loaded.Labels.Count == 0)
                 throw new TextTaggerException($"{modelDirectory}: the model has no labels (config.json id2label); train one first or pass labels");
-            var tokenizer = BertTokenizer.FromVocab(model.VocabPath, model.DoLowerCase);
-            var thresholds = model.Labels
-                .Select(l => threshold ?? (model.Thresholds != null && model.Thresholds.TryGetValue(l, out var t) ? t : LabelThresholds.Default))
+            var tokenizer = BertTokenizer.FromVocab(loaded.VocabPath, loaded.DoLowerCase);
+            var thresholds = loaded.Labels
+                .Select(l => threshold ?? (loaded.Thresholds != null && loaded.Thresholds.TryGetValue(l, out var own) ? own : LabelThresholds.Default))
                 .ToArray();
-            int limit = Math.Min(maxTokens ?? model.MaxTokens ?? BertTokenizer.DefaultMaxTokens, model.Config.MaxPositionEmbeddings);
-            if (limit < 2) throw new TextTaggerException($"max tokens must be ≥ 2, got {limit}");
-            return new Tagger(model, tokenizer, thresholds, limit, batchSize, computeType);
+            int limit = Math.Min(maxTokens ?? loaded.MaxTokens ?? BertTokenizer.DefaultMaxTokens, loaded.MaxPositions);
+            return new Tagger(loaded.Engine, tokenizer, loaded.Labels, thresholds, limit, batchSize, loaded.Source);
         }
         catch
         {
-            model.Dispose();
+            loaded.Engine.Dispose();
             throw;
         }
     }
 
     public BertTokenizer Tokenizer { get; }
-    public IReadOnlyList<string> Labels => _model.Labels;
+    public IReadOnlyList<string> Labels { get; }
     public IReadOnlyList<double> Thresholds { get; }
     public int MaxTokens { get; }
     public int BatchSize { get; }
-    /// <summary>"fp32" or "bf16": the type of the encoder's matrix products.</summary>
-    public string Precision => ComputePrecision.Name(_computeType);
-    public BertForMultiLabelClassification Model => _model.Model;
-    /// <summary>Where the weights came from.</summary>
-    public ModelSource Source => _model.Source;
+    /// <summary>What runs the model.</summary>
+    public IInferenceEngine Engine => _engine;
+    /// <summary>"fp32", "bf16" or "int8": the type of the model's matrix products.</summary>
+    public string Precision => _engine.Precision;
+    /// <summary>Where the model came from.</summary>
+    public string Source { get; }
 
     public Prediction Predict(string text) => Predict([text])[0];
 
@@ -103,9 +107,8 @@ public sealed class Tagger : IDisposable
     {
         ArgumentNullException.ThrowIfNull(texts);
         var ids = Tokenizer.EncodeAll(texts, MaxTokens);
-        lock (_forward)
-            return LogitsRunner.Run(Model, ids, Tokenizer.PadId, BatchSize, rowsDone: rowsDone, computeType: _computeType);
+        return LogitsRunner.Run(_engine, ids, Tokenizer.PadId, BatchSize, rowsDone: rowsDone);
     }
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _engine.Dispose();
 }

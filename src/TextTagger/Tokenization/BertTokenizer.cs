@@ -31,8 +31,9 @@ public sealed class BertTokenizer
         SepId = vocabulary.IdOf("[SEP]");
     }
 
-    /// <summary>"minilm" (the bundled model) or a Hugging Face model directory with a vocab.txt.</summary>
-    public static BertTokenizer FromModel(string modelNameOrDirectory) => TokenizerFiles.Load(modelNameOrDirectory);
+    /// <summary>A model directory's tokenizer (vocab.txt, do_lower_case); the bundled "minilm" is
+    /// <c>BundledMiniLm.Tokenizer()</c> in TextTagger.Torch.</summary>
+    public static BertTokenizer FromModel(string directory) => TokenizerFiles.Load(directory);
 
     /// <summary>Loads a vocab.txt file. <paramref name="lowercase"/>: an uncased model (lowercase, strip accents).</summary>
     public static BertTokenizer FromVocab(string vocabPath, bool lowercase = true)
@@ -80,13 +81,13 @@ public sealed class BertTokenizer
     /// <summary>Number of ids the text needs, [CLS] and [SEP] included, without truncation.</summary>
     public int CountTokens(string text) => EncodeInto(text, int.MaxValue, out _);
 
-    /// <summary>Encodes texts on all cores into int64 tensors [batch, seq].</summary>
     /// <summary>[CLS] … [SEP] ids of every text, truncated to <paramref name="maxTokens"/>, encoded on all cores
-    /// (for pre-encoding a dataset once; pad batches of them with <see cref="EncodedBatch.FromIds"/>).</summary>
+    /// (for pre-encoding a dataset once; pad batches of them with <see cref="PaddedBatch.FromIds"/>).</summary>
     public long[][] EncodeAll(IReadOnlyList<string> texts, int maxTokens = DefaultMaxTokens) => BatchEncoder.EncodeAll(this, texts, maxTokens);
 
-    public EncodedBatch EncodeBatch(IReadOnlyList<string> texts, int maxTokens = DefaultMaxTokens, BatchPadding padding = BatchPadding.Longest) =>
-        BatchEncoder.Encode(this, texts, maxTokens, padding);
+    /// <summary>Encodes texts on all cores and pads them into one batch.</summary>
+    public PaddedBatch EncodeBatch(IReadOnlyList<string> texts, int maxTokens = DefaultMaxTokens, BatchPadding padding = BatchPadding.Longest) =>
+        PaddedBatch.Encode(this, texts, maxTokens, padding);
 
     /// <summary>
     /// Encodes into this thread's scratch buffer (valid until the thread's next call) and returns the id count.

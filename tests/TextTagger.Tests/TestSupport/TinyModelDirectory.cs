@@ -34,9 +34,9 @@ public static class TinyModelDirectory
         var config = Config(pooling, extraWords);
         if (labels.Count > 0) config.SetLabels(labels);
         config.Architectures = ["BertForSequenceClassification"];
-        config.Save(Path.Combine(directory, HfCheckpoint.ConfigFile));
+        config.Save(Path.Combine(directory, ModelDirectory.ConfigFile));
         var tokens = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Concat(Words).Concat(Enumerable.Range(0, extraWords).Select(i => $"w{i}"));
-        File.WriteAllText(Path.Combine(directory, HfCheckpoint.VocabFile), string.Join("\n", tokens) + "\n");
+        File.WriteAllText(Path.Combine(directory, ModelDirectory.VocabFile), string.Join("\n", tokens) + "\n");
 
         manual_seed(seed);
         using var model = new BertForMultiLabelClassification(config, Math.Max(labels.Count, 1));
@@ -44,7 +44,7 @@ public static class TinyModelDirectory
         var tensors = model.named_parameters()
             .Where(p => labels.Count > 0 || !p.name.StartsWith("classifier."))
             .Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
-        SafetensorsFile.Write(Path.Combine(directory, HfCheckpoint.SafetensorsFile), tensors);
+        SafetensorsFile.Write(Path.Combine(directory, ModelDirectory.SafetensorsFile), tensors);
         return directory;
     }
 }

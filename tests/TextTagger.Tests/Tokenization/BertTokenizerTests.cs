@@ -55,7 +55,7 @@ public class BertTokenizerTests(TokenizerFixture fixture) : IClassFixture<Tokeni
         Assert.Equal(Tokenizer.SepId, at128[^1]);
         Assert.Equal(at512[..127], at128[..127]);
         Assert.Equal(at512, at512Again);
-        using var batch = Tokenizer.EncodeBatch([text], maxTokens: 64);
+        var batch = Tokenizer.EncodeBatch([text], maxTokens: 64);
         Assert.Equal(64, batch.SequenceLength);
     }
 

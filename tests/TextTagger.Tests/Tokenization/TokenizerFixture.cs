@@ -1,3 +1,4 @@
+using TextTagger.Modeling.Pretrained;
 using TextTagger.Tokenization;
 
 namespace TextTagger.Tests.Tokenization;
@@ -5,7 +6,7 @@ namespace TextTagger.Tests.Tokenization;
 /// <summary>One tokenizer over the bundled MiniLM vocab (uncased) and one Hugging Face oracle, shared by a test class.</summary>
 public sealed class TokenizerFixture : IDisposable
 {
-    public BertTokenizer Tokenizer { get; } = BertTokenizer.FromModel("minilm");
+    public BertTokenizer Tokenizer { get; } = BundledMiniLm.Tokenizer();
     readonly Lazy<HuggingFaceOracle> _oracle;
 
     public TokenizerFixture() => _oracle = new(() => new HuggingFaceOracle(Tokenizer.Vocabulary));

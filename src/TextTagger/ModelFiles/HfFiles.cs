@@ -1,23 +1,31 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace TextTagger.Modeling.Checkpoints;
+namespace TextTagger.ModelFiles;
 
 /// <summary>The small JSON and text files of a Hugging Face model directory.</summary>
 public static class HfFiles
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>do_lower_case from tokenizer_config.json; true (uncased) when the file or the field is absent.</summary>
+    /// <summary>do_lower_case from tokenizer_config.json; true (Hugging Face's default for BERT: uncased) when the file
+    /// or the field is absent.</summary>
     public static bool ReadDoLowerCase(string directory)
     {
-        string path = Path.Combine(directory, HfCheckpoint.TokenizerConfigFile);
+        string path = Path.Combine(directory, ModelDirectory.TokenizerConfigFile);
         if (!File.Exists(path)) return true;
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path))?["do_lower_case"]?.GetValue<bool>() ?? true;
+            var value = JsonNode.Parse(File.ReadAllText(path))?["do_lower_case"];
+            if (value is null) return true;
+            return value.GetValueKind() switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new TextTaggerException($"{path}: do_lower_case must be true or false, got {value.ToJsonString()}."),
+            };
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new TextTaggerException($"{path}: not a valid tokenizer_config.json ({e.Message})", e);
         }
@@ -26,7 +34,7 @@ public static class HfFiles
     /// <summary>model_max_length from tokenizer_config.json (the token limit the model was fine-tuned with), if set.</summary>
     public static int? ReadModelMaxLength(string directory)
     {
-        string path = Path.Combine(directory, HfCheckpoint.TokenizerConfigFile);
+        string path = Path.Combine(directory, ModelDirectory.TokenizerConfigFile);
         if (!File.Exists(path)) return null;
         try
         {
@@ -48,13 +56,13 @@ public static class HfFiles
             ["tokenizer_class"] = "BertTokenizer",
             ["model_max_length"] = maxLength,
         };
-        File.WriteAllText(Path.Combine(directory, HfCheckpoint.TokenizerConfigFile), json.ToJsonString(Indented) + "\n");
+        File.WriteAllText(Path.Combine(directory, ModelDirectory.TokenizerConfigFile), json.ToJsonString(Indented) + "\n");
     }
 
     /// <summary>Per-label thresholds {label: threshold} from thresholds.json, or null when there is none.</summary>
     public static IReadOnlyDictionary<string, float>? ReadThresholds(string directory)
     {
-        string path = Path.Combine(directory, HfCheckpoint.ThresholdsFile);
+        string path = Path.Combine(directory, ModelDirectory.ThresholdsFile);
         if (!File.Exists(path)) return null;
         try
         {
@@ -71,7 +79,7 @@ public static class HfFiles
     {
         var json = new JsonObject();
         foreach (var label in labels) json[label] = thresholds[label];
-        File.WriteAllText(Path.Combine(directory, HfCheckpoint.ThresholdsFile), json.ToJsonString(Indented) + "\n");
+        File.WriteAllText(Path.Combine(directory, ModelDirectory.ThresholdsFile), json.ToJsonString(Indented) + "\n");
     }
 
     /// <summary>Writes vocab.txt with LF line ends (the bundled copy has CRLF).</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace TextTagger.Modeling;
+namespace TextTagger.ModelFiles;
 
 /// <summary>
 /// The architecture of a BERT encoder as Hugging Face's <c>config.json</c> spells it, plus the classifier's labels
@@ -36,6 +36,9 @@ public sealed class BertConfig
 
     /// <summary>Every other field of config.json (transformers_version, use_cache, …), written back as it was.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    /// <summary>The feed-forward activations Hugging Face names in hidden_act that the model and the exporter implement.</summary>
+    public static readonly IReadOnlyList<string> SupportedActivations = ["gelu", "gelu_new", "gelu_pytorch_tanh", "relu", "silu", "swish"];
 
     [JsonIgnore] public int HeadDim => HiddenSize / NumAttentionHeads;
 
@@ -98,7 +101,8 @@ public sealed class BertConfig
             throw new TextTaggerException($"{source}: sizes must be positive.");
         if (PositionEmbeddingType != "absolute")
             throw new TextTaggerException($"{source}: position_embedding_type \"{PositionEmbeddingType}\" is not supported (only \"absolute\").");
-        Activations.Check(HiddenAct, source);
+        if (!SupportedActivations.Contains(HiddenAct))
+            throw new TextTaggerException($"{source}: hidden_act \"{HiddenAct}\" is not supported (use one of {string.Join(", ", SupportedActivations)}).");
         PoolingMode.Check(Pooling, source);
     }
 

@@ -1,4 +1,4 @@
-namespace TextTagger.Modeling.Checkpoints;
+namespace TextTagger;
 
 /// <summary>
 /// Writes a directory all at once: the files go to a temporary sibling, which is then renamed into place, so a

@@ -46,7 +46,7 @@ public sealed class BertForMultiLabelClassification : nn.Module<Tensor, Tensor?,
     public Tensor Pool(Tensor inputIds, Tensor? attentionMask, Tensor? tokenTypeIds)
     {
         using var outputs = bert.forward(inputIds, attentionMask, tokenTypeIds);
-        return PoolingMode == Modeling.PoolingMode.Mean
+        return PoolingMode == ModelFiles.PoolingMode.Mean
             ? Pooling.Mean(outputs.LastHiddenState, attentionMask)
             : outputs.PoolerOutput.alias();
     }

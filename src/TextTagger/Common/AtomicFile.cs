@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TextTagger.Inference;
+namespace TextTagger;
 
 /// <summary>
 /// A text file written under a temporary name beside its destination and renamed into place by <see cref="Commit"/>;

@@ -32,9 +32,9 @@ public static class MiniLmCache
 
     /// <summary>True when an earlier conversion left a complete directory (it is written atomically).</summary>
     public static bool IsReady(string directory) =>
-        File.Exists(Path.Combine(directory, HfCheckpoint.ConfigFile)) &&
-        File.Exists(Path.Combine(directory, HfCheckpoint.VocabFile)) &&
-        File.Exists(Path.Combine(directory, HfCheckpoint.SafetensorsFile)) &&
+        File.Exists(Path.Combine(directory, ModelFiles.ModelDirectory.ConfigFile)) &&
+        File.Exists(Path.Combine(directory, ModelFiles.ModelDirectory.VocabFile)) &&
+        File.Exists(Path.Combine(directory, ModelFiles.ModelDirectory.SafetensorsFile)) &&
         File.Exists(Path.Combine(directory, SourceFile));
 
     /// <summary>The published architecture of all-MiniLM-L6-v2 (sentence-transformers), mean-pooled.</summary>
@@ -76,12 +76,12 @@ public static class MiniLmCache
         var config = Config();
         AtomicDirectory.Write(directory, temp =>
         {
-            config.Save(Path.Combine(temp, HfCheckpoint.ConfigFile));
-            HfFiles.WriteVocabulary(Path.Combine(temp, HfCheckpoint.VocabFile), vocab);
+            config.Save(Path.Combine(temp, ModelFiles.ModelDirectory.ConfigFile));
+            HfFiles.WriteVocabulary(Path.Combine(temp, ModelFiles.ModelDirectory.VocabFile), vocab);
             HfFiles.WriteTokenizerConfig(temp, doLowerCase: true, config.MaxPositionEmbeddings);
             var ordered = tensors.Names.Where(n => !n.EndsWith("position_ids")).OrderBy(n => n, StringComparer.Ordinal)
                 .Select(n => new KeyValuePair<string, Tensor>(n, tensors.Read(n))).ToList();
-            try { SafetensorsFile.Write(Path.Combine(temp, HfCheckpoint.SafetensorsFile), ordered); }
+            try { SafetensorsFile.Write(Path.Combine(temp, ModelFiles.ModelDirectory.SafetensorsFile), ordered); }
             finally { foreach (var (_, t) in ordered) t.Dispose(); }
             var sourceJson = new JsonObject
             {

@@ -61,7 +61,7 @@ public sealed class PretrainedModel : IDisposable
                 var report = MiniLmCache.ConvertInto(model, directory);
                 model.eval();
                 var source = new ModelSource("bundled", directory, BundledMiniLm.LocatePackageDll(), ConvertedNow: true);
-                return new PretrainedModel(model, source, chosen, Path.Combine(directory, HfCheckpoint.VocabFile), true, null,
+                return new PretrainedModel(model, source, chosen, Path.Combine(directory, ModelDirectory.VocabFile), true, null,
                                            report, clock.Elapsed);
             }
             catch
@@ -137,11 +137,11 @@ public sealed class PretrainedModel : IDisposable
         config.SetLabels(Labels);
         AtomicDirectory.Write(directory, temp =>
         {
-            config.Save(Path.Combine(temp, HfCheckpoint.ConfigFile));
-            File.Copy(VocabPath, Path.Combine(temp, HfCheckpoint.VocabFile));
+            config.Save(Path.Combine(temp, ModelDirectory.ConfigFile));
+            File.Copy(VocabPath, Path.Combine(temp, ModelDirectory.VocabFile));
             HfFiles.WriteTokenizerConfig(temp, DoLowerCase, maxTokens ?? MaxTokens ?? config.MaxPositionEmbeddings);
             var tensors = Model.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
-            SafetensorsFile.Write(Path.Combine(temp, HfCheckpoint.SafetensorsFile), tensors);
+            SafetensorsFile.Write(Path.Combine(temp, ModelDirectory.SafetensorsFile), tensors);
             HfFiles.WriteThresholds(temp, Labels, perLabel);
         });
     }

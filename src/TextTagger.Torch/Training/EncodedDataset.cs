@@ -1,4 +1,5 @@
 using TextTagger.Data;
+using TextTagger.Modeling;
 using TextTagger.Tokenization;
 using static TorchSharp.torch;
 

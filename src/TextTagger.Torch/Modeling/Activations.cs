@@ -6,12 +6,6 @@ namespace TextTagger.Modeling;
 /// <summary>The feed-forward activations Hugging Face names in <c>hidden_act</c>.</summary>
 public static class Activations
 {
-    public static void Check(string name, string source)
-    {
-        if (name is not ("gelu" or "gelu_new" or "gelu_pytorch_tanh" or "relu" or "silu" or "swish"))
-            throw new TextTaggerException($"{source}: hidden_act \"{name}\" is not supported.");
-    }
-
     public static Tensor Apply(string name, Tensor x) => name switch
     {
         "gelu" => nn.functional.gelu(x),                          // exact, erf-based

@@ -1,4 +1,4 @@
-namespace TextTagger.Modeling;
+namespace TextTagger.ModelFiles;
 
 /// <summary>The two ways to turn the encoder's token vectors into one vector per text.</summary>
 public static class PoolingMode

@@ -1,11 +1,12 @@
+using TextTagger.Tokenization;
 using static TorchSharp.torch;
 
-namespace TextTagger.Tokenization;
+namespace TextTagger.Modeling;
 
-/// <summary>A tokenized batch as BERT takes it: int64 tensors [batch, seq]. Dispose it to free the tensors.</summary>
+/// <summary>A <see cref="PaddedBatch"/> as BERT's forward takes it: int64 tensors [batch, seq]. Dispose it to free them.</summary>
 public sealed class EncodedBatch : IDisposable
 {
-    internal EncodedBatch(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, int[] lengths)
+    EncodedBatch(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, IReadOnlyList<int> lengths)
     {
         InputIds = inputIds;
         AttentionMask = attentionMask;
@@ -13,9 +14,26 @@ public sealed class EncodedBatch : IDisposable
         Lengths = lengths;
     }
 
+    public static EncodedBatch From(PaddedBatch batch)
+    {
+        Tensor? inputIds = null, attentionMask = null;
+        try
+        {
+            inputIds = tensor(batch.InputIds, batch.Shape, ScalarType.Int64);
+            attentionMask = tensor(batch.AttentionMask, batch.Shape, ScalarType.Int64);
+            return new EncodedBatch(inputIds, attentionMask, zeros(batch.Shape, ScalarType.Int64), batch.Lengths);
+        }
+        catch
+        {
+            inputIds?.Dispose();
+            attentionMask?.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Pads already-encoded rows (from <see cref="BertTokenizer.EncodeAll"/>) to <paramref name="sequenceLength"/>.</summary>
     public static EncodedBatch FromIds(IReadOnlyList<long[]> rows, int sequenceLength, long padId) =>
-        BatchEncoder.Pad(rows, sequenceLength, padId);
+        From(PaddedBatch.FromIds(rows, sequenceLength, padId));
 
     /// <summary>[CLS] pieces [SEP] [PAD]…</summary>
     public Tensor InputIds { get; }

@@ -225,7 +225,7 @@ public sealed class Trainer
                                                                int epoch, int globalStep, IReadOnlyList<string> labels)
     {
         var clock = Stopwatch.StartNew();
-        var logits = LogitsRunner.Run(model, validation.Ids, validation.PadId, _options.EvaluationBatchSize,
+        var logits = LogitsRunner.Run(new TorchEngine(model), validation.Ids, validation.PadId, _options.EvaluationBatchSize,
                                       _options.DynamicPadding ? null : validation.MaxTokens);
         var truth = new int[validation.Count, validation.LabelCount];
         for (int i = 0; i < validation.Count; i++)
