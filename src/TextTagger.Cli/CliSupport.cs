@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
@@ -47,6 +48,18 @@ static class CliSupport
             DefaultValueFactory = _ => ComputePrecision.Float32,
         };
         option.AcceptOnlyFromAmong([.. ComputePrecision.Names]);
+        return option;
+    }
+
+    /// <summary>--engine for the verbs that run a model: auto (model.onnx when the directory has one), torch or onnx.</summary>
+    public static Option<string> EngineOption()
+    {
+        var option = new Option<string>("--engine")
+        {
+            Description = "What runs the model: auto (model.onnx when the directory has one, else the TorchSharp weights), torch or onnx",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.AcceptOnlyFromAmong(EngineKinds.Names);
         return option;
     }
 

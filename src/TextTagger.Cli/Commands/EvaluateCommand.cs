@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -40,6 +41,8 @@ static class EvaluateCommand
         var maxTokens = new Option<int?>("--max-tokens")
         { Description = "Truncate texts to this many tokens (default: the limit the model was trained with)" };
         var limitRows = new Option<int?>("--limit-rows") { Description = "Evaluate only the first N rows" };
+        var precision = CliSupport.InferencePrecisionOption();
+        var engine = CliSupport.EngineOption();
 
         command.Options.Add(model);
         dataOptions.AddTo(command);
@@ -48,6 +51,8 @@ static class EvaluateCommand
         command.Options.Add(batchSize);
         command.Options.Add(maxTokens);
         command.Options.Add(limitRows);
+        command.Options.Add(precision);
+        command.Options.Add(engine);
         command.SetAction(parse =>
         {
             string modelDir = parse.GetValue(model)!;
@@ -69,7 +74,8 @@ static class EvaluateCommand
             if (parse.GetValue(limitRows) is { } limit && limit < dataset.Count)
                 dataset = dataset.WithRows(dataset.Rows.Take(limit).ToArray());
 
-            EvaluateAndWrite(console, writer, modelDir, dataset, outDir, parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize));
+            EvaluateAndWrite(console, writer, modelDir, dataset, outDir, parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize),
+                             parse.GetValue(precision)!, EngineKinds.Parse(parse.GetValue(engine)!));
             return 0;
         });
         return command;
@@ -79,12 +85,13 @@ static class EvaluateCommand
     /// and the charts into <paramref name="outDir"/> (atomically). Training ends with this on the validation split.</summary>
     public static EvaluationReport EvaluateAndWrite(IAnsiConsole console, TextWriter writer, string modelDir, LabeledDataset dataset,
                                                     string outDir, double? threshold = null, int? maxTokens = null,
-                                                    int batchSize = Tagger.DefaultBatchSize)
+                                                    int batchSize = Tagger.DefaultBatchSize, string precision = Precision.Float32,
+                                                    EngineKind engine = EngineKind.Auto)
     {
-            using var tagger = Tagger.Load(modelDir, maxTokens: maxTokens, batchSize: batchSize);
+            using var tagger = Tagger.Load(modelDir, maxTokens: maxTokens, batchSize: batchSize, precision: precision, engine: engine);
             ModelEvaluation.MatchLabels(tagger.Labels, dataset.LabelNames, dataset.Source); // fail before scoring
             console.MarkupLineInterpolated(
-                $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, max {tagger.MaxTokens} tokens, batch {tagger.BatchSize}");
+                $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, max {tagger.MaxTokens} tokens, batch {tagger.BatchSize}, {tagger.Engine.Name} {tagger.Precision}");
 
             var clock = Stopwatch.StartNew();
             var options = new ModelEvaluationOptions { Threshold = threshold };

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using TextTagger.Data;
 using TextTagger.Inference;
+using TextTagger.Inference.Engines;
 
 namespace TextTagger.Cli.Commands;
 
@@ -33,6 +34,7 @@ static class PredictCommand
         var batchSize = new Option<int>("--batch-size")
         { Description = "Texts per forward pass", DefaultValueFactory = _ => Tagger.DefaultBatchSize };
         var precision = CliSupport.InferencePrecisionOption();
+        var engine = CliSupport.EngineOption();
         var chunkSize = new Option<int>("--chunk-size")
         { Description = "Rows read, predicted and written at a time", DefaultValueFactory = _ => ChunkedPredictor.DefaultChunkSize };
 
@@ -40,14 +42,14 @@ static class PredictCommand
             "Tag texts or a file with a trained model. CSV output: the id column (if the input has one), one probability " +
             $"column per label, and '{CsvPredictionWriter.TagsColumn}' (predicted labels joined by '{CsvPredictionWriter.TagSeparator}').");
         command.Arguments.Add(texts);
-        foreach (var option in new Option[] { model, input, output, format, textColumn, idColumn, threshold, maxTokens, batchSize, precision, chunkSize })
+        foreach (var option in new Option[] { model, input, output, format, textColumn, idColumn, threshold, maxTokens, batchSize, precision, engine, chunkSize })
             command.Options.Add(option);
         command.SetAction((parse, cancellation) =>
         {
             var request = new PredictRequest(parse.GetValue(model)!, parse.GetValue(texts) ?? [], parse.GetValue(input),
                 parse.GetValue(output), parse.GetValue(format), parse.GetValue(textColumn)!, parse.GetValue(idColumn)!,
                 parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize), parse.GetValue(chunkSize),
-                parse.GetValue(precision)!);
+                parse.GetValue(precision)!, EngineKinds.Parse(parse.GetValue(engine)!));
             return Task.FromResult(Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation));
         });
         return command;
@@ -55,7 +57,7 @@ static class PredictCommand
 
     sealed record PredictRequest(string Model, string[] Texts, string? Input, string? Output, string? Format, string TextColumn,
                                  string IdColumn, double? Threshold, int? MaxTokens, int BatchSize, int ChunkSize,
-                                 string Precision);
+                                 string Precision, EngineKind Engine);
 
     static int Run(PredictRequest r, TextWriter console, TextWriter error, CancellationToken cancellation)
     {
@@ -65,7 +67,8 @@ static class PredictCommand
         if (format == "table" && r.Output != null) throw new TextTaggerException("--format table is for the console; use csv or json with --output");
 
         using var source = r.Input != null ? TextSources.Open(r.Input, r.TextColumn, r.IdColumn) : new TextListSource(r.Texts);
-        using var tagger = Tagger.Load(r.Model, threshold: r.Threshold, maxTokens: r.MaxTokens, batchSize: r.BatchSize, precision: r.Precision);
+        using var tagger = Tagger.Load(r.Model, threshold: r.Threshold, maxTokens: r.MaxTokens, batchSize: r.BatchSize, precision: r.Precision,
+                                      engine: r.Engine);
         using var file = r.Output != null ? new AtomicFile(r.Output) : null;
         var writer = CreateWriter(format, file?.Writer ?? console, tagger.Labels, source.IdColumn);
 

@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using TextTagger.Inference;
@@ -19,6 +20,7 @@ static class ServeCommand
         var batchSize = new Option<int>("--batch-size")
         { Description = "Texts per forward pass inside the model", DefaultValueFactory = _ => Tagger.DefaultBatchSize };
         var precision = CliSupport.InferencePrecisionOption();
+        var engine = CliSupport.EngineOption();
         var noBatching = new Option<bool>("--no-micro-batching") { Description = "Run each request alone instead of gathering concurrent ones" };
         var batchTexts = new Option<int>("--max-batch-texts")
         { Description = "A micro-batch runs once it holds this many texts…", DefaultValueFactory = _ => defaults.MaxBatchTexts };
@@ -33,7 +35,7 @@ static class ServeCommand
 
         var command = new Command("serve",
             "Serve a trained model over HTTP: POST /v1/predict {\"texts\": [...]}, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
-        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody })
+        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody })
             command.Options.Add(option);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -45,6 +47,7 @@ static class ServeCommand
                 MaxTokens = parse.GetValue(maxTokens),
                 BatchSize = parse.GetValue(batchSize),
                 Precision = parse.GetValue(precision)!,
+                Engine = EngineKinds.Parse(parse.GetValue(engine)!),
                 MicroBatching = !parse.GetValue(noBatching),
                 MaxBatchTexts = parse.GetValue(batchTexts),
                 MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),

@@ -14,8 +14,11 @@ public static class TinyModelDirectory
     /// <summary>Words of the vocabulary besides the special tokens: w0 … w(n-1), plus these readable ones.</summary>
     public static readonly string[] Words = ["good", "bad", "nice", "ugly", "kind", "rude", "calm", "angry", "happy", "sad", "hate", "love"];
 
-    public static BertConfig Config(string pooling = PoolingMode.Cls, int extraWords = 60) => new()
+    public static BertConfig Config(string pooling = PoolingMode.Cls, int extraWords = 60, string hiddenAct = "gelu",
+                                    double initializerRange = 0.02) => new()
     {
+        HiddenAct = hiddenAct,
+        InitializerRange = initializerRange,
         VocabSize = 5 + Words.Length + extraWords,
         HiddenSize = 32,
         NumHiddenLayers = 2,
@@ -27,11 +30,13 @@ public static class TinyModelDirectory
     };
 
     /// <param name="labels">Label names for the head; empty: an encoder with no head labels (a "pre-trained" model).</param>
+    /// <param name="initializerRange">Standard deviation of the random weights (larger: logits far from 0, so a
+    /// comparison of logits has something to compare).</param>
     public static string Create(string directory, IReadOnlyList<string> labels, string pooling = PoolingMode.Cls, int seed = 11,
-                                int extraWords = 60)
+                                int extraWords = 60, string hiddenAct = "gelu", double initializerRange = 0.02)
     {
         Directory.CreateDirectory(directory);
-        var config = Config(pooling, extraWords);
+        var config = Config(pooling, extraWords, hiddenAct, initializerRange);
         if (labels.Count > 0) config.SetLabels(labels);
         config.Architectures = ["BertForSequenceClassification"];
         config.Save(Path.Combine(directory, ModelDirectory.ConfigFile));

@@ -128,22 +128,33 @@ public sealed class PretrainedModel : IDisposable
     /// model.safetensors (bert.*, classifier.*); thresholds.json {label: threshold} (0.5 where none is given).
     /// </summary>
     /// <param name="maxTokens">The token limit used in fine-tuning, written as model_max_length so prediction uses it too.</param>
-    public void Save(string directory, IReadOnlyDictionary<string, float>? thresholds = null, int? maxTokens = null)
+    public void Save(string directory, IReadOnlyDictionary<string, float>? thresholds = null, int? maxTokens = null) =>
+        AtomicDirectory.Write(directory, temp =>
+        {
+            WriteDescription(temp, thresholds, maxTokens);
+            var tensors = Model.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
+            SafetensorsFile.Write(Path.Combine(temp, ModelDirectory.SafetensorsFile), tensors);
+        });
+
+    /// <summary>The small files every model directory has, whatever holds the weights (saved model or export):
+    /// config.json, vocab.txt, tokenizer_config.json and thresholds.json.</summary>
+    public void WriteDescription(string directory, IReadOnlyDictionary<string, float>? thresholds = null, int? maxTokens = null)
     {
         thresholds ??= Thresholds;
-        var perLabel = Labels.ToDictionary(l => l, l => thresholds != null && thresholds.TryGetValue(l, out var t) ? t : 0.5f);
         var config = Config.Clone();
         config.Architectures = ["BertForSequenceClassification"];
         config.SetLabels(Labels);
-        AtomicDirectory.Write(directory, temp =>
-        {
-            config.Save(Path.Combine(temp, ModelDirectory.ConfigFile));
-            File.Copy(VocabPath, Path.Combine(temp, ModelDirectory.VocabFile));
-            HfFiles.WriteTokenizerConfig(temp, DoLowerCase, maxTokens ?? MaxTokens ?? config.MaxPositionEmbeddings);
-            var tensors = Model.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
-            SafetensorsFile.Write(Path.Combine(temp, ModelDirectory.SafetensorsFile), tensors);
-            HfFiles.WriteThresholds(temp, Labels, perLabel);
-        });
+        config.Save(Path.Combine(directory, ModelDirectory.ConfigFile));
+        File.Copy(VocabPath, Path.Combine(directory, ModelDirectory.VocabFile));
+        HfFiles.WriteTokenizerConfig(directory, DoLowerCase, maxTokens ?? MaxTokens ?? config.MaxPositionEmbeddings);
+        HfFiles.WriteThresholds(directory, Labels, ThresholdsByLabel(thresholds));
+    }
+
+    /// <summary>Every label's threshold: the given one, else 0.5.</summary>
+    public Dictionary<string, float> ThresholdsByLabel(IReadOnlyDictionary<string, float>? thresholds = null)
+    {
+        thresholds ??= Thresholds;
+        return Labels.ToDictionary(l => l, l => thresholds != null && thresholds.TryGetValue(l, out var t) ? t : 0.5f);
     }
 
     public long ParameterCount => Model.ParameterCount;

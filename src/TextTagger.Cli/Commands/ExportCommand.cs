@@ -1,0 +1,41 @@
+using System.CommandLine;
+using System.Globalization;
+using TextTagger.Export;
+
+namespace TextTagger.Cli.Commands;
+
+/// <summary>`texttagger export --model DIR --out DIR2 [--quantize none|int8] [--opset N]`: a model directory whose
+/// model.onnx runs on ONNX Runtime (predict, evaluate, serve take it as --model) or any other ONNX runtime.</summary>
+static class ExportCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "A trained model directory (TorchSharp weights)", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "The directory to write (model.onnx, config.json, vocab.txt, …)", Required = true };
+        var quantize = new Option<string>("--quantize")
+        { Description = "none (float32) or int8 (int8 matrix-product weights, activations quantized at run time)", DefaultValueFactory = _ => "none" };
+        quantize.AcceptOnlyFromAmong("none", "int8");
+        var opset = new Option<int>("--opset")
+        { Description = $"ONNX opset ({OnnxExportOptions.MinOpset}-{OnnxExportOptions.MaxOpset})", DefaultValueFactory = _ => OnnxExportOptions.MinOpset };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output directory" };
+
+        var command = new Command("export", "Export a trained model to ONNX (fp32 or int8) for ONNX Runtime and any other ONNX runtime.");
+        foreach (var option in new Option[] { model, output, quantize, opset, overwrite }) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var options = new OnnxExportOptions
+            {
+                Quantize = parse.GetValue(quantize) == "int8" ? OnnxQuantization.Int8 : OnnxQuantization.None,
+                Opset = parse.GetValue(opset),
+                Overwrite = parse.GetValue(overwrite),
+            };
+            var result = OnnxExporter.Export(parse.GetValue(model)!, parse.GetValue(output)!, options);
+            string int8 = result.QuantizedMatMuls > 0 ? $", {result.QuantizedMatMuls} matrix products in int8" : "";
+            parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"exported {result.OnnxPath} ({result.Precision}, {result.OnnxBytes / 1048576.0:F1} MB{int8}); ONNX Runtime vs " +
+                $"TorchSharp on {result.ProbeTexts} probe texts: max |Δ logit| {result.MaxAbsLogitDifference:G3}"));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.ML.OnnxRuntime;
+using TextTagger.Export;
+using TextTagger.Inference;
+using TextTagger.Inference.Engines;
+using TextTagger.Tests.TestSupport;
+
+namespace TextTagger.Tests.Export;
+
+/// <summary>An exported model.onnx gives TorchSharp's logits: built from the config for every pooling and activation.</summary>
+[Collection(TorchRandomCollection.Name)]
+public class OnnxExportTests
+{
+    static readonly string[] Labels = ["toxic", "insult", "threat"];
+
+    /// <summary>Texts of 0 … 40 vocabulary words (unknown words too), so batches mix lengths and padding.</summary>
+    internal static string[] WordTexts(int count, int seed = 5)
+    {
+        var random = new Random(seed);
+        string[] words = [.. TinyModelDirectory.Words, "w3", "w17", "w42", "unknownword", "!"];
+        return Enumerable.Range(0, count)
+            .Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(0, 40)).Select(_ => words[random.Next(words.Length)])))
+            .ToArray();
+    }
+
+    [Theory]
+    [InlineData("cls", "gelu")]
+    [InlineData("mean", "gelu")]
+    [InlineData("cls", "gelu_new")]
+    [InlineData("mean", "relu")]
+    [InlineData("cls", "silu")]
+    public void Exported_fp32_logits_match_torchsharp_within_1e_4(string pooling, string activation)
+    {
+        using var folder = new TempFolder();
+        string model = TinyModelDirectory.Create(folder["model"], Labels, pooling, hiddenAct: activation, initializerRange: 0.2);
+        var result = OnnxExporter.Export(model, folder["onnx"]);
+
+        Assert.Equal(Precision.Float32, result.Precision);
+        Assert.True(result.MaxAbsLogitDifference <= 1e-4, $"probe Δ {result.MaxAbsLogitDifference}");
+        foreach (var file in new[] { "model.onnx", "config.json", "vocab.txt", "tokenizer_config.json", "thresholds.json" })
+            Assert.True(File.Exists(folder.Combine("onnx", file)), file);
+        Assert.False(File.Exists(folder.Combine("onnx", "model.safetensors")));
+
+        var texts = WordTexts(256);
+        using var torch = Tagger.Load(model, batchSize: 16);
+        using var onnx = Tagger.Load(folder["onnx"], batchSize: 16);
+        Assert.Equal("torchsharp", torch.Engine.Name);
+        Assert.Equal("onnxruntime", onnx.Engine.Name);
+        var expected = torch.PredictLogits(texts);
+        var actual = onnx.PredictLogits(texts);
+
+        // The bound means something only if the logits are spread far wider than it.
+        var flat = expected.Cast<float>().ToArray();
+        Assert.True(flat.Max() - flat.Min() > 0.5, $"logits span only {flat.Max() - flat.Min()}");
+        Assert.True(ModelMaxAbsDiff(expected, actual) <= 1e-4, $"max |Δ| {ModelMaxAbsDiff(expected, actual)}");
+    }
+
+    [Fact]
+    public void The_graph_follows_the_contract_and_carries_labels_and_thresholds()
+    {
+        using var folder = new TempFolder();
+        string model = TinyModelDirectory.Create(folder["model"], Labels);
+        File.WriteAllText(Path.Combine(model, "thresholds.json"), """{"toxic": 0.25, "insult": 0.5, "threat": 0.75}""");
+        OnnxExporter.Export(model, folder["onnx"], new OnnxExportOptions { Opset = 18 });
+
+        using var session = new InferenceSession(folder.Combine("onnx", "model.onnx"));
+        Assert.Equal(["input_ids", "attention_mask", "token_type_ids"], session.InputMetadata.Keys);
+        foreach (var input in session.InputMetadata.Values)
+        {
+            Assert.Equal(typeof(long), input.ElementType);
+            Assert.Equal([-1, -1], input.Dimensions);   // dynamic batch and sequence
+        }
+        Assert.Equal([-1, 3], session.OutputMetadata["logits"].Dimensions);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("""["toxic","insult","threat"]""", metadata[OnnxContract.LabelsKey]);
+        Assert.Equal("""{"toxic":0.25,"insult":0.5,"threat":0.75}""", metadata[OnnxContract.ThresholdsKey]);
+        Assert.Equal("fp32", metadata[OnnxContract.PrecisionKey]);
+
+        using var tagger = Tagger.Load(folder["onnx"]);
+        Assert.Equal([0.25, 0.5, 0.75], tagger.Thresholds);
+    }
+
+    internal static double ModelMaxAbsDiff(float[,] a, float[,] b) =>
+        a.Cast<float>().Zip(b.Cast<float>(), (x, y) => (double)Math.Abs(x - y)).Max();
+}
