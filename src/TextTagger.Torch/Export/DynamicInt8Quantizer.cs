@@ -9,9 +9,10 @@ namespace TextTagger.Export;
 /// Weights are quantized once, here, symmetrically to int8; activations are quantized at run time to uint8 by
 /// DynamicQuantizeLinear. Only standard ONNX ops (opset 11+, default domain) are emitted, so any runtime executes the
 /// result; ONNX Runtime's CPU provider fuses each rewritten MatMul (bias Add included) into MatMulIntegerToFloat or,
-/// when the DynamicQuantizeLinear is not shared, DynamicQuantizeMatMul. Caveat: on x86 without VNNI (AVX2, plain
-/// AVX-512) ORT's uint8 x int8 kernel sums pairs in saturating int16, so rare extreme products lose accuracy there.
-/// Only the main graph is rewritten; subgraph bodies are left as they are.
+/// when the DynamicQuantizeLinear is not shared, DynamicQuantizeMatMul. On x86 without VNNI (AVX2, plain AVX-512)
+/// ORT's uint8 x int8 kernel sums pairs of products in saturating int16 (2 × 255 × 127 overflows it), so by default
+/// weights use 7 bits (±63, ONNX Runtime's reduce_range): the pair sums then always fit, on every CPU, and the file
+/// stays portable. Only the main graph is rewritten; subgraph bodies are left as they are.
 /// </summary>
 public static class DynamicInt8Quantizer
 {
@@ -21,13 +22,14 @@ public static class DynamicInt8Quantizer
     /// Returns a new ModelProto (the input is not modified). Every MatMul whose input 1 is a 2-D float initializer becomes
     ///   DynamicQuantizeLinear(X) -> (Xq uint8, Xscale, Xzp)
     ///   MatMulInteger(Xq, Wq int8 [K,N], Xzp, Wzp int8 (all zero: symmetric)) -> int32
-    ///   Cast(to float); Mul(by Xscale * Wscale), Wscale = max|W| / 127 per output column (or per tensor), 0 -> 1.
+    ///   Cast(to float); Mul(by Xscale * Wscale), Wscale = max|W| / 63 (127 without reduceRange) per output column (or per tensor), 0 -> 1.
     /// The fp32 weight initializer is removed when nothing else reads it.
     /// </summary>
     /// <param name="model">Model to quantize; needs default-domain opset 11 or later.</param>
     /// <param name="quantizedCount">How many MatMuls were rewritten.</param>
     /// <param name="perColumn">One scale per output column (default: as fast in ORT, clearly more accurate) or one per matrix.</param>
-    public static ModelProto Quantize(ModelProto model, out int quantizedCount, bool perColumn = true)
+    /// <param name="reduceRange">Weights in ±63 instead of ±127, so no CPU's int16 pair sums saturate (see above).</param>
+    public static ModelProto Quantize(ModelProto model, out int quantizedCount, bool perColumn = true, bool reduceRange = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         long opset = model.OpsetImport.Where(o => o.Domain is DefaultDomain or "ai.onnx")
@@ -63,7 +65,7 @@ public static class DynamicInt8Quantizer
             }
             if (!quantized.TryGetValue(w.Name, out var wq))
             {
-                var (q, scale, zeroPoint) = QuantizeWeight(w, perColumn);
+                var (q, scale, zeroPoint) = QuantizeWeight(w, perColumn, reduceRange ? 63 : 127);
                 q.Name = Fresh(w.Name + "_quantized");
                 scale.Name = Fresh(w.Name + "_scale");
                 zeroPoint.Name = Fresh(w.Name + "_zero_point");
@@ -122,9 +124,9 @@ public static class DynamicInt8Quantizer
         && w.DataLocation != TensorProto.Types.DataLocation.External // external files are not ours to read
         && (w.RawData.Length == 4 * w.Dims[0] * w.Dims[1] || w.FloatData.Count == w.Dims[0] * w.Dims[1]);
 
-    /// Symmetric int8: q = round(w / scale) in [-127, 127], zero point 0, so int8 -128 is never produced and the
+    /// Symmetric int8: q = round(w / scale) in [-limit, limit], zero point 0, so int8 -128 is never produced and the
     /// quantization grid is centred on 0, which keeps small weights exact in sign.
-    static (TensorProto Q, TensorProto Scale, TensorProto ZeroPoint) QuantizeWeight(TensorProto w, bool perColumn)
+    static (TensorProto Q, TensorProto Scale, TensorProto ZeroPoint) QuantizeWeight(TensorProto w, bool perColumn, int limit)
     {
         int k = checked((int)w.Dims[0]), n = checked((int)w.Dims[1]);
         var values = ReadFloats(w);
@@ -134,10 +136,10 @@ public static class DynamicInt8Quantizer
             int s = perColumn ? i % n : 0;
             scales[s] = MathF.Max(scales[s], MathF.Abs(values[i]));
         }
-        for (int s = 0; s < scales.Length; s++) scales[s] = scales[s] == 0 ? 1f : scales[s] / 127f; // all-zero column -> any scale
+        for (int s = 0; s < scales.Length; s++) scales[s] = scales[s] == 0 ? 1f : scales[s] / limit; // all-zero column -> any scale
         var q = new byte[values.Length];
         for (int i = 0; i < values.Length; i++)
-            q[i] = (byte)(sbyte)Math.Clamp(MathF.Round(values[i] / scales[perColumn ? i % n : 0], MidpointRounding.ToEven), -127f, 127f);
+            q[i] = (byte)(sbyte)Math.Clamp(MathF.Round(values[i] / scales[perColumn ? i % n : 0], MidpointRounding.ToEven), -limit, limit);
 
         var scaleBytes = new byte[4 * scales.Length];
         for (int s = 0; s < scales.Length; s++) BinaryPrimitives.WriteSingleLittleEndian(scaleBytes.AsSpan(4 * s), scales[s]);

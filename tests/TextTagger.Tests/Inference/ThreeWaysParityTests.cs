@@ -6,21 +6,26 @@ using TextTagger.Tests.TestSupport;
 
 namespace TextTagger.Tests.Inference;
 
-/// <summary>Library, CLI and HTTP give the same probabilities for the same model directory and texts.</summary>
+/// <summary>Library, CLI and HTTP give the same probabilities for the same model directory and texts, on both
+/// engines (the TorchSharp weights and their fp32 export).</summary>
 public class ThreeWaysParityTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
-    [Fact]
-    public async Task Library_cli_and_http_agree_to_1e_6()
+    [Theory]
+    [InlineData("torchsharp")]
+    [InlineData("onnxruntime")]
+    public async Task Library_cli_and_http_agree_to_1e_6(string engine)
     {
         string[] texts = ["good nice kind", "ugly rude angry hate hate hate w1 w2 w3", "love w9", ""];
-        using var library = TextTagger.Inference.Tagger.Load(model.Directory);
+        string directory = engine == "torchsharp" ? model.Directory : model.Exported;
+        using var library = TextTagger.Inference.Tagger.Load(directory);
+        Assert.Equal(engine, library.Engine.Name);
         var direct = library.Predict(texts);
 
-        var cli = CliRunner.Run(["predict", "--model", model.Directory, "--format", "json", .. texts]);
+        var cli = CliRunner.Run(["predict", "--model", directory, "--format", "json", .. texts]);
         Assert.True(cli.ExitCode == 0, cli.Error);
         using var cliJson = JsonDocument.Parse(cli.Output);
 
-        await using var factory = new TaggerServerFactory(new TaggerServerOptions { ModelDirectory = model.Directory });
+        await using var factory = new TaggerServerFactory(new TaggerServerOptions { ModelDirectory = directory });
         using var client = factory.CreateClient();
         var response = await client.PostAsJsonAsync("/v1/predict", new { texts });
         response.EnsureSuccessStatusCode();
@@ -34,6 +39,7 @@ public class ThreeWaysParityTests(TinyModelFixture model) : IClassFixture<TinyMo
                 double fromHttp = httpJson.RootElement.GetProperty("predictions")[i].GetProperty("probabilities").GetProperty(label).GetDouble();
                 Assert.Equal(direct[i].Probabilities[l], fromCli, 1e-6);
                 Assert.Equal(direct[i].Probabilities[l], fromHttp, 1e-6);
+                Assert.Equal(model.Tagger.Predict(texts[i]).Probabilities[l], direct[i].Probabilities[l], 1e-5);   // engines agree
             }
     }
 }

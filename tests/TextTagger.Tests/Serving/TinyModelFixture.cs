@@ -14,9 +14,12 @@ public sealed class TinyModelFixture : IDisposable
     {
         Directory = TinyModelDirectory.Create(_folder.Combine("model"), Labels);
         Tagger = Tagger.Load(Directory);
+        Exported = TextTagger.Export.OnnxExporter.Export(Directory, _folder.Combine("exported")).Directory;
     }
 
     public string Directory { get; }
+    /// <summary>The same model exported to ONNX (fp32).</summary>
+    public string Exported { get; }
     public Tagger Tagger { get; }
 
     public static readonly string[] Texts =
