@@ -19,7 +19,7 @@ sealed class ServeLoadBenchmark : IBenchmark
 
     public string Name => "serve-load";
     public string Description =>
-        "requests/s and latency of `serve` on loopback, micro-batching on vs off [--duration S] [--clients N] [--max-tokens N] [--batch-size N] [--modes on,off]";
+        "requests/s and latency of `serve` on loopback, micro-batching on vs off [--model DIR (default: MiniLM + random head; an exported directory runs on ONNX Runtime)] [--duration S] [--clients N] [--max-tokens N] [--batch-size N] [--modes on,off]";
 
     public int Run(string[] args)
     {
@@ -35,10 +35,15 @@ sealed class ServeLoadBenchmark : IBenchmark
         if (duration <= 0 || duration > 3600 || clients < 1 || clients > 256) throw new ArgumentException("duration must be in (0, 3600] s and clients in [1, 256]");
 
         var comments = BenchData.ReadComments(csv);
-        string modelDir = Path.Combine(Path.GetTempPath(), "texttagger-bench", "minilm-random-head");
-        using (var pretrained = PretrainedModel.Load(BundledMiniLm.Name, Labels)) pretrained.Save(modelDir, maxTokens: maxTokens);
+        string modelDir = BenchData.Option(args, "--model", "");
+        if (modelDir == "")
+        {
+            modelDir = Path.Combine(Path.GetTempPath(), "texttagger-bench", "minilm-random-head");
+            using var pretrained = PretrainedModel.Load(BundledMiniLm.Name, Labels);
+            pretrained.Save(modelDir, maxTokens: maxTokens);
+        }
 
-        Console.WriteLine($"{comments.Length} comments; bundled MiniLM + random {Labels.Length}-label head; max {maxTokens} tokens; " +
+        Console.WriteLine($"{comments.Length} comments; model {modelDir}; max {maxTokens} tokens; " +
                           $"tagger batch {batchSize}; {clients} clients; {duration:F0} s per mode after {warmup:F0} s warm-up; {Environment.ProcessorCount} cores");
         Console.WriteLine("| micro-batching | requests | requests/s | texts/s | p50 (ms) | p99 (ms) | errors | forward passes |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
@@ -48,6 +53,7 @@ sealed class ServeLoadBenchmark : IBenchmark
             var options = new TaggerServerOptions
             {
                 ModelDirectory = modelDir,
+                MaxTokens = maxTokens,
                 BatchSize = batchSize,
                 Urls = "http://127.0.0.1:0",
                 MicroBatching = on,

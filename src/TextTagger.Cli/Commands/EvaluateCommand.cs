@@ -20,8 +20,8 @@ namespace TextTagger.Cli.Commands;
 /// </summary>
 static class EvaluateCommand
 {
-    public const string MetricsFile = "metrics.json";
-    public const string ReportFile = "report.md";
+    public const string MetricsFile = EvaluationArtifacts.MetricsFile;
+    public const string ReportFile = EvaluationArtifacts.ReportFile;
     public const string DefaultOutFolder = "evaluation";
 
     public static Command Create()
@@ -105,18 +105,9 @@ static class EvaluateCommand
 
             string title = $"Evaluation of {modelDir} on {dataset.Source}";
             bool replaced = Directory.Exists(outDir);
-            AtomicDirectory.Write(outDir, temp =>
-            {
-                EvaluationReportJson.Write(Path.Combine(temp, MetricsFile), report);
-                File.WriteAllText(Path.Combine(temp, ReportFile), EvaluationReportMarkdown.Render(report, 4, title) +
-                    "## Charts\n\n" +
-                    $"![ROC curves]({EvaluationCharts.RocCurvesFile})\n\n" +
-                    $"![Confusion matrices]({EvaluationCharts.ConfusionMatricesFile})\n\n" +
-                    $"![F1 per label]({EvaluationCharts.F1ByLabelFile})\n");
-                EvaluationCharts.Write(report, temp);
-            });
+            EvaluationArtifacts.Write(report, outDir, title);
             console.MarkupLineInterpolated(
-                $"wrote [green]{outDir}[/]{(replaced ? " (replaced the earlier evaluation)" : "")}: {MetricsFile}, {ReportFile}, {EvaluationCharts.RocCurvesFile}, {EvaluationCharts.ConfusionMatricesFile}, {EvaluationCharts.F1ByLabelFile}");
+                $"wrote [green]{outDir}[/]{(replaced ? " (replaced the earlier evaluation)" : "")}: {EvaluationArtifacts.MetricsFile}, {EvaluationArtifacts.ReportFile}, {EvaluationCharts.RocCurvesFile}, {EvaluationCharts.ConfusionMatricesFile}, {EvaluationCharts.F1ByLabelFile}");
         return report;
     }
 

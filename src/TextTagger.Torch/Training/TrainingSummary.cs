@@ -25,12 +25,7 @@ public sealed record TrainingSummary(
             modelDirectory, seconds, ProcessMemory.PeakRssBytes, progress.History);
     }
 
-    public void Write(string path)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json) + "\n");
-        File.Move(temp, path, overwrite: true);
-    }
+    public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
 
     public static TrainingSummary Read(string path) =>
         JsonSerializer.Deserialize<TrainingSummary>(File.ReadAllText(path), Json) ?? throw new TextTaggerException($"{path} is empty");

@@ -28,6 +28,14 @@ public sealed class AtomicFile : IDisposable
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> all at once (temp file, then rename).</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        using var file = new AtomicFile(path);
+        file.Writer.Write(text);
+        file.Commit();
+    }
+
     public string Path { get; }
     public TextWriter Writer { get; }
 

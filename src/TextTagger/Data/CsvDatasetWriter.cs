@@ -8,28 +8,19 @@ public static class CsvDatasetWriter
     public static void Write(LabeledDataset data, string path, string textColumn = CsvLoadOptions.DefaultTextColumn,
                              string idColumn = CsvLoadOptions.DefaultIdColumn)
     {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder != null) Directory.CreateDirectory(folder);
-        string temp = path + ".tmp";
         bool hasIds = data.Rows.Count > 0 && data.Rows.All(r => r.Id != null);
-        try
+        using var file = new AtomicFile(path);
+        using (var writer = Sep.Writer(o => o with { Sep = new Sep(','), Escape = true }).To(file.Writer, leaveOpen: true))
         {
-            using (var writer = Sep.Writer(o => o with { Sep = new Sep(','), Escape = true }).ToFile(temp))
+            foreach (var row in data.Rows)
             {
-                foreach (var row in data.Rows)
-                {
-                    using var line = writer.NewRow();
-                    if (hasIds) line[idColumn].Set(row.Id);
-                    line[textColumn].Set(row.Text);
-                    for (int l = 0; l < data.LabelNames.Count; l++)
-                        line[data.LabelNames[l]].Set(row.Labels[l] == 1 ? "1" : "0");
-                }
+                using var line = writer.NewRow();
+                if (hasIds) line[idColumn].Set(row.Id);
+                line[textColumn].Set(row.Text);
+                for (int l = 0; l < data.LabelNames.Count; l++)
+                    line[data.LabelNames[l]].Set(row.Labels[l] == 1 ? "1" : "0");
             }
-            File.Move(temp, path, overwrite: true);
         }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        file.Commit();
     }
 }

@@ -1,0 +1,91 @@
+using System.Globalization;
+using TextTagger.Export;
+using TextTagger.Inference;
+using TextTagger.Inference.Engines;
+using TextTagger.Modeling;
+using TextTagger.Modeling.Pretrained;
+using TextTagger.Tokenization;
+
+namespace TextTagger.Bench.Benchmarks;
+
+/// <summary>
+/// The four ways to run one model directory — TorchSharp fp32, TorchSharp bf16, ONNX Runtime fp32 and int8 (the
+/// directory exported by <see cref="OnnxExporter"/>) — through the same <see cref="Tagger"/>: texts/s over real
+/// comments with their real length mix (tokenizing, sorting and dynamic padding included, as predict and evaluate
+/// run), one 64 × 128 batch, and one-text latency; model file sizes; and how far each engine's probabilities move
+/// from TorchSharp fp32's.
+/// </summary>
+sealed class EnginesBenchmark : IBenchmark
+{
+    static readonly string[] Labels = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"];
+
+    public string Name => "engines";
+    public string Description =>
+        "TorchSharp fp32/bf16 vs ONNX Runtime fp32/int8 on one model [--model DIR (default: MiniLM + random head)] " +
+        "[--data CSV (default: runs/main/validation.csv, else the shared file)] [--rows 1983] [--max-tokens 256] [--runs 3] [--threads 2]";
+
+    public int Run(string[] args)
+    {
+        BenchData.CheckOptions(args, ["--model", "--data", "--rows", "--max-tokens", "--runs", "--threads"], []);
+        int threads = BenchData.IntOption(args, "--threads", 2), rows = BenchData.IntOption(args, "--rows", 1983);
+        int maxTokens = BenchData.IntOption(args, "--max-tokens", 256), runs = BenchData.IntOption(args, "--runs", 3);
+        string validation = Path.Combine(BenchData.RepositoryRoot(), "runs", "main", "validation.csv");
+        string csv = BenchData.Option(args, "--data", File.Exists(validation) ? validation : BenchData.DefaultCsv());
+        var comments = BenchData.ReadComments(csv).Take(rows).ToArray();
+        TorchRuntime.SetThreads(threads);
+
+        string work = Path.Combine(Path.GetTempPath(), "texttagger-bench", "engines");
+        string model = BenchData.Option(args, "--model", "");
+        if (model == "")
+        {
+            model = Path.Combine(work, "minilm-random-head");
+            using var pretrained = PretrainedModel.Load(BundledMiniLm.Name, Labels);
+            pretrained.Save(model, maxTokens: maxTokens);
+        }
+        var fp32 = OnnxExporter.Export(model, Path.Combine(work, "onnx-fp32"), new OnnxExportOptions { Overwrite = true });
+        var int8 = OnnxExporter.Export(model, Path.Combine(work, "onnx-int8"), new OnnxExportOptions { Overwrite = true, Quantize = OnnxQuantization.Int8 });
+
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine($"engines: {model}; {comments.Length} comments from {csv}, max {maxTokens} tokens, {threads} threads, " +
+                          $"median of {runs} runs; CPU native bf16: {Autocast.CpuHasNativeBFloat16}");
+        Console.WriteLine("| engine | file (MB) | texts/s, real mix | × TorchSharp fp32 | 64×128 batch (s) | texts/s | 1 text (ms) | mean / max |Δp| vs TorchSharp fp32 |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        var engines = new (string Name, string Directory, string Precision, EngineKind Kind, long Bytes)[]
+        {
+            ("TorchSharp fp32", model, Precision.Float32, EngineKind.TorchSharp, WeightsBytes(model)),
+            ("TorchSharp bf16", model, Precision.BFloat16, EngineKind.TorchSharp, WeightsBytes(model)),
+            ("ONNX Runtime fp32", fp32.Directory, Precision.Float32, EngineKind.OnnxRuntime, fp32.OnnxBytes),
+            ("ONNX Runtime int8", int8.Directory, Precision.Auto, EngineKind.OnnxRuntime, int8.OnnxBytes),
+        };
+        double[,]? reference = null;
+        double baseline = 0;
+        foreach (var e in engines)
+        {
+            using var tagger = Tagger.Load(e.Directory, maxTokens: maxTokens, precision: e.Precision, engine: e.Kind, threads: threads);
+            double[,] probabilities = tagger.PredictProbabilities(comments);   // also the warm-up
+            var mix = TimingStats.Measure(0, runs, () => tagger.PredictProbabilities(comments));
+            var batch = PaddedBatch.Encode(tagger.Tokenizer, comments.Take(64).ToArray(), 128, BatchPadding.MaxTokens);
+            var one = PaddedBatch.Encode(tagger.Tokenizer, [comments.First(t => tagger.Tokenizer.CountTokens(t) >= 128)], 128);
+            var batchTime = TimingStats.Measure(1, runs, () => tagger.Engine.Forward(batch));
+            var single = TimingStats.Measure(3, 20, () => tagger.Engine.Forward(one));
+
+            reference ??= probabilities;
+            double mean = 0, max = 0;
+            foreach (var (a, b) in reference.Cast<double>().Zip(probabilities.Cast<double>()))
+            {
+                mean += Math.Abs(a - b);
+                max = Math.Max(max, Math.Abs(a - b));
+            }
+            mean /= probabilities.Length;
+            double textsPerSecond = comments.Length / mix.Median;
+            if (baseline == 0) baseline = textsPerSecond;
+            Console.WriteLine(string.Create(c,
+                $"| {e.Name} | {e.Bytes / 1048576.0:F1} | {textsPerSecond:F1} | {textsPerSecond / baseline:F2} | {batchTime.Median:F3} | " +
+                $"{64 / batchTime.Median:F1} | {single.Median * 1000:F1} | {mean:E1} / {max:E1} |"));
+        }
+        return 0;
+    }
+
+    static long WeightsBytes(string directory) =>
+        new FileInfo(ModelDirectory.Open(directory).RequireWeights()).Length;
+}
