@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
 using TextTagger.Export;
 using TextTagger.Inference;
 using TextTagger.Inference.Engines;
@@ -83,7 +84,42 @@ sealed class EnginesBenchmark : IBenchmark
                 $"| {e.Name} | {e.Bytes / 1048576.0:F1} | {textsPerSecond:F1} | {textsPerSecond / baseline:F2} | {batchTime.Median:F3} | " +
                 $"{64 / batchTime.Median:F1} | {single.Median * 1000:F1} | {mean:E1} / {max:E1} |"));
         }
+        SessionSettings(int8.Directory, comments, maxTokens, runs, threads);
         return 0;
+    }
+
+    /// <summary>texts/s of the int8 export under other ONNX Runtime session settings than the engine's defaults.</summary>
+    static void SessionSettings(string directory, string[] comments, int maxTokens, int runs, int threads)
+    {
+        var files = ModelDirectory.Open(directory);
+        var tokenizer = BertTokenizer.FromVocab(files.VocabPath, files.DoLowerCase);
+        var variants = new (string Name, Func<SessionOptions> Options)[]
+        {
+            ("defaults: ORT_ENABLE_ALL, arena on, sequential", () => OnnxRuntimeEngine.DefaultOptions(threads)),
+            ("ORT_ENABLE_BASIC (no fusions)", () => With(o => o.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC)),
+            ("ORT_ENABLE_EXTENDED", () => With(o => o.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED)),
+            ("memory arena off", () => With(o => o.EnableCpuMemArena = false)),
+            ("1 intra-op thread", () => With(o => o.IntraOpNumThreads = 1)),
+            ("parallel execution, 2 inter-op threads", () => With(o => { o.ExecutionMode = ExecutionMode.ORT_PARALLEL; o.InterOpNumThreads = 2; })),
+        };
+        SessionOptions With(Action<SessionOptions> change)
+        {
+            var options = OnnxRuntimeEngine.DefaultOptions(threads);
+            change(options);
+            return options;
+        }
+        Console.WriteLine();
+        Console.WriteLine("| ONNX Runtime int8 session | texts/s, real mix |");
+        Console.WriteLine("|---|---|");
+        var ids = tokenizer.EncodeAll(comments, maxTokens);
+        foreach (var (name, create) in variants)
+        {
+            using var options = create();
+            using var engine = OnnxRuntimeEngine.Open(files.OnnxPath!, files.Labels.Count, options: options);
+            LogitsRunner.Run(engine, ids, tokenizer.PadId, Tagger.DefaultBatchSize);
+            var time = TimingStats.Measure(0, runs, () => LogitsRunner.Run(engine, ids, tokenizer.PadId, Tagger.DefaultBatchSize));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {comments.Length / time.Median:F1} |"));
+        }
     }
 
     static long WeightsBytes(string directory) =>

@@ -5,7 +5,8 @@ using Onnx;
 namespace TextTagger.Export;
 
 /// <summary>
-/// int8 dynamic quantization of the matrix products whose right-hand side is a float initializer [K, N] (MatMul(X, W)).
+/// int8 dynamic quantization of the matrix products whose right-hand side is a float initializer [K, N] (MatMul(X, W)),
+/// and int8 storage (one scale per row) of large embedding tables read by Gather.
 /// Weights are quantized once, here, symmetrically to int8; activations are quantized at run time to uint8 by
 /// DynamicQuantizeLinear. Only standard ONNX ops (opset 11+, default domain) are emitted, so any runtime executes the
 /// result; ONNX Runtime's CPU provider fuses each rewritten MatMul (bias Add included) into MatMulIntegerToFloat or,
@@ -57,6 +58,12 @@ public static class DynamicInt8Quantizer
         quantizedCount = 0;
         foreach (var node in graph.Node)
         {
+            if (opset >= 13 && IsTableLookup(node, initializers, graphInputs) is { } table)   // Unsqueeze takes axes as an input from 13
+            {
+                nodes.AddRange(RewriteLookup(node, table, graph, Fresh));
+                quantized.TryAdd(table.Name, default);   // its float table goes unless something else reads it
+                continue;
+            }
             if (node.OpType != "MatMul" || node.Domain is not (DefaultDomain or "ai.onnx") || node.Input.Count != 2
                 || !initializers.TryGetValue(node.Input[1], out var w) || graphInputs.Contains(w.Name) || !IsDenseFloatMatrix(w))
             {
@@ -109,6 +116,59 @@ public static class DynamicInt8Quantizer
         yield return cast;
         // [.., N] * [N] (or * scalar) broadcasts over any leading batch/sequence dimensions of X.
         yield return Node("Mul", fresh(stem + "_output_scale_mul"), [yFloat, scales], [matMul.Output[0]]);
+    }
+
+    /// <summary>Rows of an embedding table at least this many are stored in int8 (the word embeddings: 11.7 M of
+    /// MiniLM's 22.7 M parameters); small tables (token types) are not worth it.</summary>
+    const int MinTableRows = 1024;
+
+    /// A Gather along axis 0 from a large 2-D float initializer: an embedding lookup.
+    static TensorProto? IsTableLookup(NodeProto node, Dictionary<string, TensorProto> initializers, HashSet<string> graphInputs)
+    {
+        if (node.OpType != "Gather" || node.Domain is not (DefaultDomain or "ai.onnx") || node.Input.Count != 2) return null;
+        if (node.Attribute.FirstOrDefault(a => a.Name == "axis") is { I: not 0 }) return null;
+        if (!initializers.TryGetValue(node.Input[0], out var table) || graphInputs.Contains(table.Name)) return null;
+        return IsDenseFloatMatrix(table) && table.Dims[0] >= MinTableRows ? table : null;
+    }
+
+    /// Gather(table, ids) → Gather(int8 table, ids) as float × Gather(row scales, ids): each row keeps its own scale
+    /// (max |row| / 127); no integer arithmetic follows, so the full int8 range is safe on every CPU.
+    static IEnumerable<NodeProto> RewriteLookup(NodeProto gather, TensorProto table, GraphProto graph, Func<string, string> fresh)
+    {
+        int rows = checked((int)table.Dims[0]), width = checked((int)table.Dims[1]);
+        var values = ReadFloats(table);
+        var scales = new float[rows];
+        var q = new byte[values.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            float max = 0;
+            for (int c = 0; c < width; c++) max = MathF.Max(max, MathF.Abs(values[r * width + c]));
+            scales[r] = max == 0 ? 1f : max / 127f;
+            for (int c = 0; c < width; c++)
+                q[r * width + c] = (byte)(sbyte)Math.Clamp(MathF.Round(values[r * width + c] / scales[r], MidpointRounding.ToEven), -127f, 127f);
+        }
+        var scaleBytes = new byte[4 * rows];
+        for (int r = 0; r < rows; r++) BinaryPrimitives.WriteSingleLittleEndian(scaleBytes.AsSpan(4 * r), scales[r]);
+        var qTable = Tensor(TensorProto.Types.DataType.Int8, [rows, width], q);
+        qTable.Name = fresh(table.Name + "_quantized");
+        var rowScales = Tensor(TensorProto.Types.DataType.Float, [rows], scaleBytes);
+        rowScales.Name = fresh(table.Name + "_row_scale");
+        var axes = new TensorProto { Name = fresh(table.Name + "_last_axis"), DataType = (int)TensorProto.Types.DataType.Int64 };
+        axes.Dims.Add(1);
+        axes.Int64Data.Add(-1);
+        graph.Initializer.Add(new[] { qTable, rowScales, axes });
+
+        var stem = gather.Name.Length > 0 ? gather.Name : gather.Output[0];
+        string ids = gather.Input[1];
+        string rowsQ = fresh(stem + "_rows_int8"), rowsF = fresh(stem + "_rows_float"), scale = fresh(stem + "_row_scales"),
+            scaleColumn = fresh(stem + "_row_scales_column");
+        yield return Node("Gather", fresh(stem + "_lookup_int8"), [qTable.Name, ids], [rowsQ]);
+        var cast = Node("Cast", fresh(stem + "_rows_cast"), [rowsQ], [rowsF]);
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
+        yield return cast;
+        yield return Node("Gather", fresh(stem + "_lookup_scale"), [rowScales.Name, ids], [scale]);
+        yield return Node("Unsqueeze", fresh(stem + "_scale_unsqueeze"), [scale, axes.Name], [scaleColumn]);
+        yield return Node("Mul", fresh(stem + "_dequantize"), [rowsF, scaleColumn], [gather.Output[0]]);
     }
 
     static NodeProto Node(string opType, string name, string[] inputs, string[] outputs)

@@ -42,8 +42,8 @@ public sealed class MiniLmExportTests : IDisposable
         Assert.Equal("int8", result.Precision);
         Assert.Equal(6 * 6 + 1, result.QuantizedMatMuls);   // q, k, v, attention output, intermediate, output per layer; classifier
         long fp32Bytes = new FileInfo(Path.Combine(_model, "model.safetensors")).Length;
-        // The encoder's 21.3 M matrix-product weights shrink 4×; the 11.7 M-entry word-embedding table stays float32.
-        Assert.True(result.OnnxBytes < fp32Bytes * 0.7, $"{result.OnnxBytes} bytes vs {fp32Bytes}");
+        // Matrix-product weights and the word-embedding table in int8: about a quarter of the float32 bytes.
+        Assert.True(result.OnnxBytes < fp32Bytes * 0.3, $"{result.OnnxBytes} bytes vs {fp32Bytes}");
 
         using var torch = Tagger.Load(_model);
         using var int8 = Tagger.Load(_folder["int8"]);

@@ -43,13 +43,14 @@ public sealed class OnnxRuntimeEngine : IInferenceEngine
     };
 
     /// <param name="labelCount">The labels config.json names; the graph's logits must have as many columns.</param>
-    public static OnnxRuntimeEngine Open(string onnxPath, int labelCount, int threads = 0)
+    /// <param name="options">Session settings; null: <see cref="DefaultOptions"/> with <paramref name="threads"/>.</param>
+    public static OnnxRuntimeEngine Open(string onnxPath, int labelCount, int threads = 0, SessionOptions? options = null)
     {
         if (!File.Exists(onnxPath)) throw new TextTaggerException($"{onnxPath} not found.");
         InferenceSession session;
-        using (var options = DefaultOptions(threads))
+        using (var defaults = options == null ? DefaultOptions(threads) : null)
         {
-            try { session = new InferenceSession(onnxPath, options); }
+            try { session = new InferenceSession(onnxPath, options ?? defaults!); }
             catch (OnnxRuntimeException e) { throw new TextTaggerException($"{onnxPath}: ONNX Runtime cannot load it ({FirstLine(e.Message)})", e); }
         }
         try
