@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -28,12 +29,31 @@ static class ModelCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            using var loaded = PretrainedModel.Load(parse.GetValue(modelOption)!);
+            string name = parse.GetValue(modelOption)!;
+            if (Directory.Exists(name) && ModelDirectory.Open(name) is { WeightsPath: null, OnnxPath: not null } exported)
+            {
+                PrintExported(exported, output);
+                return 0;
+            }
+            using var loaded = PretrainedModel.Load(name);
             foreach (var warning in loaded.Warnings) error.WriteLine($"warning: {warning}");
             Print(loaded, output);
             return 0;
         });
         return info;
+    }
+
+    /// <summary>An exported directory: what config.json says, and what the ONNX graph holds.</summary>
+    static void PrintExported(ModelDirectory files, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        using var engine = OnnxRuntimeEngine.Open(files.OnnxPath!, files.Labels.Count);
+        output.WriteLine(string.Create(c, $"architecture:  {files.Config.Describe()}"));
+        output.WriteLine($"labels:        {string.Join(", ", files.Labels)}");
+        if (files.Thresholds != null)
+            output.WriteLine("thresholds:    " + string.Join(", ", files.Thresholds.Select(t => string.Create(c, $"{t.Key} {t.Value:0.###}"))));
+        output.WriteLine(string.Create(c, $"model:         {files.OnnxPath} ({new FileInfo(files.OnnxPath!).Length / 1048576.0:F1} MB, {engine.Precision}), runs on ONNX Runtime"));
+        output.WriteLine($"vocabulary:    {files.VocabPath} ({(files.DoLowerCase ? "lower-cased" : "cased")})");
     }
 
     static void Print(PretrainedModel loaded, TextWriter output)

@@ -36,6 +36,7 @@ public sealed class Trainer
     public Trainer(string dataPath, CsvLoadOptions loadOptions, TrainingOptions options, string outputDirectory, ITrainingObserver? observer = null)
     {
         options.Validate();
+        TorchEngine.Register();   // so Tagger.Load opens the model this trainer saves
         _dataPath = dataPath;
         _loadOptions = loadOptions;
         _options = options;

@@ -41,7 +41,7 @@ public class ExportErrorTests
     }
 
     [Fact]
-    public void Export_then_overwrite_replaces_and_prints_the_parity()
+    public void Export_prints_the_parity_model_info_reads_it_and_overwrite_replaces_it()
     {
         using var folder = new TempFolder();
         string model = TinyModelDirectory.Create(folder["model"], Labels);
@@ -49,6 +49,11 @@ public class ExportErrorTests
         Assert.True(first.ExitCode == 0, first.Error);
         // 2 layers × (q, k, v, attention output, intermediate, output) + the [CLS] pooler + the classifier.
         Assert.Matches(@"exported .*model\.onnx \(int8, [0-9.]+ MB, 14 matrix products in int8\); ONNX Runtime vs TorchSharp on 6 probe texts: max \|Δ logit\| ", first.Output);
+        var info = CliRunner.Run("model", "info", "--model", folder["onnx"]);
+        Assert.True(info.ExitCode == 0, info.Error);
+        Assert.Matches(@"labels:        toxic, insult\n", info.Output);
+        Assert.Matches(@"model:         .*model\.onnx \([0-9.]+ MB, int8\), runs on ONNX Runtime", info.Output);
+
         var again = CliRunner.Run("export", "--model", model, "--out", folder["onnx"], "--overwrite");
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Contains("(fp32,", again.Output);
