@@ -32,14 +32,29 @@ static class PredictEndpoint
         }
         catch (JsonException e)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON",
-                $"the body must be {{\"texts\": [\"...\"]}}: {e.Message}");
+            return Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", Describe(e));
         }
 
         if (Check(parsed, options) is { } problem) return problem;
         var texts = parsed!.Texts!.Select(t => t!).ToArray();
         var predictions = await predictor.PredictAsync(texts, context.RequestAborted);
         return Results.Ok(ToResponse(model.Tagger.Labels, predictions));
+    }
+
+    /// <summary>What is wrong, in the request's own terms (System.Text.Json's messages name .NET types).</summary>
+    internal static string Describe(JsonException e)
+    {
+        string where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+        bool wrongType = e.Message.Contains("could not be converted", StringComparison.Ordinal);
+        string? path = e.Path is { Length: > 2 } p && p.StartsWith("$.") ? p[2..] : null;
+        if (!wrongType) return $"the body is not valid JSON{where}: send {{\"texts\": [\"...\"]}}";
+        return path switch
+        {
+            null => $"the body must be a JSON object {{\"texts\": [\"...\"]}}{where}",
+            "texts" => $"'texts' must be an array of strings{where}",
+            _ when path.StartsWith("texts[") => $"{path} must be a string{where}",
+            _ => $"{path} has the wrong type{where}: send {{\"texts\": [\"...\"]}}",
+        };
     }
 
     static IResult? Check(PredictRequest? parsed, TaggerServerOptions options)

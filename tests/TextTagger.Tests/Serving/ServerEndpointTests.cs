@@ -83,6 +83,24 @@ public class ServerEndpointTests(TinyModelFixture model) : IClassFixture<TinyMod
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
+    [Theory]
+    [InlineData("{\"texts\": [\"ok\", 5]}", "texts[1] must be a string (line 1, byte ")]
+    [InlineData("{\"texts\": [\"ok\", {\"a\": 1}]}", "texts[1] must be a string")]
+    [InlineData("{\"texts\": \"not a list\"}", "'texts' must be an array of strings")]
+    [InlineData("[\"a\"]", "the body must be a JSON object {\"texts\": [\"...\"]}")]
+    [InlineData("{\"texts\": [\"a\",", "the body is not valid JSON (line 1, byte ")]
+    public async Task Malformed_json_is_described_in_the_requests_terms(string body, string detail)
+    {
+        await using var factory = Factory();
+        using var client = factory.CreateClient();
+        var response = await client.PostAsync("/v1/predict", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        string actual = problem.RootElement.GetProperty("detail").GetString()!;
+        Assert.StartsWith(detail, actual);
+        Assert.DoesNotContain("System.", actual);
+    }
+
     [Fact]
     public async Task A_body_without_content_length_is_limited_too()
     {
