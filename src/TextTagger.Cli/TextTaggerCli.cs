@@ -22,6 +22,33 @@ public static class TextTaggerCli
         return root;
     }
 
+    static readonly System.Text.RegularExpressions.Regex CannotParse =
+        new(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.?$");
+
+    static string CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new List<string>();
+        for (; result?.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent) names.Insert(0, result.Command.Name);
+        return string.Concat(names.Select(n => n + " "));
+    }
+
+    /// <summary>System.CommandLine's parse errors, with the expected type said as a user would.</summary>
+    internal static string Describe(string message)
+    {
+        var match = CannotParse.Match(message);
+        if (!match.Success) return message;
+        string type = match.Groups["type"].Value;
+        if (type.StartsWith("System.Nullable`1[")) type = type["System.Nullable`1[".Length..].TrimEnd(']');
+        string expected = type switch
+        {
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Double" or "System.Single" => "a number",
+            "System.Boolean" => "true or false",
+            var other => "a value of type " + other.Split('.')[^1].ToLowerInvariant(),
+        };
+        return $"{match.Groups["option"].Value}: '{match.Groups["value"].Value}' is not {expected}";
+    }
+
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         TorchEngine.Register();   // the CLI runs trained weights too, not only exported models
@@ -33,7 +60,15 @@ public static class TextTaggerCli
         };
         try
         {
-            return Build().Parse(args).Invoke(config);
+            var parse = Build().Parse(args);
+            if (parse.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+            {
+                // One line per problem in the user's terms, not the full help and not .NET type names.
+                foreach (var problem in parse.Errors) config.Error.WriteLine($"error: {Describe(problem.Message)}");
+                config.Error.WriteLine($"(see: texttagger {CommandPath(parse.CommandResult)}--help)");
+                return 1;
+            }
+            return parse.Invoke(config);
         }
         catch (TextTaggerException e)
         {

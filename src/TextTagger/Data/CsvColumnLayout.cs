@@ -67,7 +67,10 @@ sealed record CsvColumnLayout(int TextIndex, int? IdIndex, IReadOnlyList<string>
         return labels;
     }
 
+    /// <summary>An empty cell says nothing either way: the column stays a label, and the row's own check names the
+    /// empty cell with its line (rather than blaming a missing label column on line 1).</summary>
     static bool LooksLikeLabel(string value) =>
+        value.Length == 0 ||
         double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
         || value.ToLowerInvariant() is "yes" or "no" or "true" or "false" or "y" or "n";
 

@@ -60,6 +60,8 @@ sealed class CsvRowCollector(string path, IReadOnlyList<string> header, CsvColum
     {
         var trimmed = value.Trim();
         if (trimmed.Length == 1 && (trimmed[0] == '0' || trimmed[0] == '1')) return (byte)(trimmed[0] - '0');
+        if (trimmed.IsEmpty)
+            throw new DataFormatException(path, line, null, $"field {field + 1} ('{header[field]}'): the label cell is empty (expected 0 or 1)");
         throw new DataFormatException(path, line, null,
             $"field {field + 1} ('{header[field]}'): label value '{value.ToString()}' is not 0 or 1");
     }

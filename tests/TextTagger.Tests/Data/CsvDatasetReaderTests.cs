@@ -57,6 +57,8 @@ public class CsvDatasetReaderTests : IDisposable
         { "few_fields", Header + "a,ok,0,0\nb,short,1\n", "few_fields.csv:3: row has 3 field(s), the header has 4" },
         { "many_fields", Header + "a,ok,0,0,1\n", "many_fields.csv:2: row has 5 field(s), the header has 4" },
         { "unterminated", Header + "a,ok,0,0\nb,\"never closed,1,0\nc,more,0,0\n", "unterminated.csv:3: unterminated quoted field" },
+        { "empty_cell_first_row", Header + "a,ok,,0\nb,bad,1,0\n", "empty_cell_first_row.csv:2: field 3 ('toxic'): the label cell is empty (expected 0 or 1)" },
+        { "empty_cell_later", Header + "a,ok,0,0\nb,bad,1,\n", "empty_cell_later.csv:3: field 4 ('threat'): the label cell is empty (expected 0 or 1)" },
     };
 
     [Theory]
@@ -93,6 +95,25 @@ public class CsvDatasetReaderTests : IDisposable
         string path = _folder.Bytes("latin.csv", content);
         var error = Assert.Throws<DataFormatException>(() => CsvDatasetReader.Load(path));
         Assert.Equal($"{path}:3:9: invalid UTF-8 (byte 0xFF); save the file as UTF-8", error.Message);
+    }
+
+    [Fact]
+    public void A_utf8_sequence_cut_at_the_end_of_the_file_is_located()
+    {
+        byte[] start = Encoding.UTF8.GetBytes(Header + "a,ok,0,0\nb,caf");
+        byte[] content = [.. start, 0xC3];   // the first byte of "é", and then the file ends
+        string path = _folder.Bytes("cut.csv", content);
+        var error = Assert.Throws<DataFormatException>(() => CsvDatasetReader.Load(path));
+        Assert.StartsWith($"{path}:3:", error.Message);
+        Assert.Contains("invalid UTF-8", error.Message);
+    }
+
+    [Fact]
+    public void A_label_listed_twice_is_an_error()
+    {
+        string path = _folder.File("in.csv", Header + "a,ok,0,0\n");
+        var error = Assert.Throws<DataFormatException>(() => CsvDatasetReader.Load(path, new CsvLoadOptions { Labels = ["toxic", "toxic"] }));
+        Assert.Equal($"{path}:1: label column 'toxic' is listed twice", error.Message);
     }
 
     [Fact]

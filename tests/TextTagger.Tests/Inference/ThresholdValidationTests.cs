@@ -30,3 +30,19 @@ public class ThresholdValidationTests(TinyModelFixture model) : IClassFixture<Ti
         Assert.StartsWith("threshold must be between 0 and 1", serve.Message);
     }
 }
+
+/// <summary>Values System.CommandLine cannot convert: one line each in the user's terms, exit 1, no help dump.</summary>
+public class CliParseErrorTests
+{
+    [Fact]
+    public void Non_numeric_values_are_one_line_errors_naming_the_option()
+    {
+        var result = CliRunner.Run("predict", "--model", "x", "--batch-size", "abc", "--threshold", "0.x", "hello");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Output);
+        Assert.Equal("error: --threshold: '0.x' is not a number\nerror: --batch-size: 'abc' is not a whole number\n(see: texttagger predict --help)\n",
+                     result.Error);
+        var epochs = CliRunner.Run("train", "--data", "x.csv", "--epochs", "two");
+        Assert.Equal("error: --epochs: 'two' is not a whole number\n(see: texttagger train --help)\n", epochs.Error);
+    }
+}
