@@ -62,6 +62,11 @@ sealed class EnginesBenchmark : IBenchmark
         double baseline = 0;
         foreach (var e in engines)
         {
+            if (e.Precision == Precision.BFloat16 && !Autocast.CpuHasNativeBFloat16)
+            {
+                Console.WriteLine($"| {e.Name} | — | skipped: this CPU has no native bfloat16 (emulated bf16 is far slower than fp32) | | | | | |");
+                continue;
+            }
             using var tagger = Tagger.Load(e.Directory, maxTokens: maxTokens, precision: e.Precision, engine: e.Kind, threads: threads);
             double[,] probabilities = tagger.PredictProbabilities(comments);   // also the warm-up
             var mix = TimingStats.Measure(0, runs, () => tagger.PredictProbabilities(comments));
