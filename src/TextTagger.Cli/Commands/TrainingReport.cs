@@ -18,7 +18,7 @@ static class TrainingReport
         if (summary.BestValidationRocAuc.Count > 0)
         {
             var table = new Table().Title($"Validation ROC AUC of the best model (epoch {summary.BestEpoch})").AddColumns("label", "AUROC");
-            var names = ReadLabels(summary.ModelDirectory);
+            var names = summary.Labels;
             for (int l = 0; l < summary.BestValidationRocAuc.Count; l++)
                 table.AddRow(l < names.Count ? names[l] : $"label {l}", CliFormat.Auc(summary.BestValidationRocAuc[l]));
             table.AddRow("[bold]mean[/]", $"[bold]{CliFormat.Auc(summary.BestValidationMeanRocAuc)}[/]");
@@ -29,11 +29,5 @@ static class TrainingReport
             $"validation loss {summary.BestValidationLoss:F4}, mean AUROC {CliFormat.Auc(summary.BestValidationMeanRocAuc)}) in {summary.ModelDirectory}; " +
             $"{summary.Steps:N0} steps in {TimeSpan.FromSeconds(summary.Seconds):h\\:mm\\:ss}, peak RSS {ProcessMemory.Megabytes(summary.PeakRssBytes)}" +
             (summary.StoppedEarly ? "; stopped early" : "")));
-    }
-
-    static IReadOnlyList<string> ReadLabels(string modelDirectory)
-    {
-        string config = Path.Combine(modelDirectory, "config.json");
-        return File.Exists(config) ? BertConfig.Load(config).Labels : [];
     }
 }

@@ -67,6 +67,16 @@ public sealed class BertForMultiLabelClassification : nn.Module<Tensor, Tensor?,
             BertInit.Apply(module, Config.InitializerRange, name.EndsWith("word_embeddings") ? Config.PadTokenId : -1);
     }
 
+    /// <summary>Sets the attention-probability dropout of every layer (0 lets libtorch take its fused attention
+    /// kernel) and records it in <see cref="Config"/>, so a saved model says how it was trained.</summary>
+    public void SetAttentionDropout(double probability)
+    {
+        if (probability is < 0 or >= 1) throw new TextTaggerException($"attention dropout must be in [0, 1), got {probability}");
+        foreach (var (_, module) in named_modules())
+            if (module is BertSelfAttention attention) attention.DropoutProbability = probability;
+        Config.AttentionProbsDropoutProb = probability;
+    }
+
     /// <summary>Gives the classifier fresh weights (used when a checkpoint's head is absent or of another size).</summary>
     public void ResetClassifier() => BertInit.Apply(classifier, Config.InitializerRange);
 }

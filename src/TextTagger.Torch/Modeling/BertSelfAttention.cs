@@ -16,13 +16,12 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
     readonly Linear value;
     readonly int heads;
     readonly int headDim;
-    readonly BertConfig config;   // attention_probs_dropout_prob is read at each forward: training may change it
 
     public BertSelfAttention(BertConfig config) : base(nameof(BertSelfAttention))
     {
         heads = config.NumAttentionHeads;
         headDim = config.HeadDim;
-        this.config = config;
+        DropoutProbability = config.AttentionProbsDropoutProb;
         query = nn.Linear(config.HiddenSize, config.HiddenSize);
         key = nn.Linear(config.HiddenSize, config.HiddenSize);
         value = nn.Linear(config.HiddenSize, config.HiddenSize);
@@ -30,6 +29,10 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
         register_module("key", key);
         register_module("value", value);
     }
+
+    /// <summary>Dropout on the attention probabilities while training (config's attention_probs_dropout_prob unless
+    /// <see cref="BertForMultiLabelClassification.SetAttentionDropout"/> set another).</summary>
+    public double DropoutProbability { get; set; }
 
     /// <param name="hidden">[batch, seq, hidden].</param>
     /// <param name="additiveMask">[batch, 1, 1, seq]: 0 where attended, a large negative number at padding; or null.</param>
@@ -41,7 +44,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
         Tensor Heads(Linear projection) =>
             Autocast.Linear(projection, hidden).to_type(ScalarType.Float32).view(batch, seq, heads, headDim).transpose(1, 2);
 
-        double p = training ? config.AttentionProbsDropoutProb : 0.0;
+        double p = training ? DropoutProbability : 0.0;
         var context = nn.functional.scaled_dot_product_attention(Heads(query), Heads(key), Heads(value), additiveMask, p);
         return context.transpose(1, 2).reshape(batch, seq, heads * headDim).MoveToOuterDisposeScope();
     }

@@ -55,6 +55,8 @@ public sealed class Trainer
     /// <summary>How the data file is read (a resumed run reads it as the original run did).</summary>
     public CsvLoadOptions LoadOptions => _loadOptions;
 
+    /// <summary>The data step, then the fit loop: epochs of training steps, validation, the best-model and
+    /// early-stopping policies, a checkpoint after every epoch (and on cancellation), and train.json at the end.</summary>
     public TrainingSummary Run(CancellationToken cancel = default)
     {
         var o = _options;
@@ -65,25 +67,12 @@ public sealed class Trainer
             throw new TextTaggerException($"{_outputDirectory} already holds a training run; continue it with --resume {_outputDirectory}, or choose another --out");
         var resumeState = _resuming ? TrainingCheckpoint.ReadState(_outputDirectory) : null;
 
-        var data = CsvDatasetReader.Load(_dataPath, _loadOptions);
-        foreach (var warning in data.Warnings) _observer.Message($"warning: {data.Source}: {warning}");
-        if (o.LimitRows is int limit && limit < data.Count) data = data.WithRows(data.Rows.Take(limit).ToArray());
-        var (trainRows, validationRows) = DatasetSplitter.SplitAndBalance(data, o.ValidationFraction, o.UntaggedToKeep, o.Seed);
-        if (trainRows.Count == 0 || validationRows.Count == 0)
-            throw new TextTaggerException($"{_dataPath}: too few rows to train ({trainRows.Count} for training, {validationRows.Count} for validation)");
-
-        if (o.RareLabelRepeat > 1) trainRows = Oversample(trainRows);
-
-        Directory.CreateDirectory(_outputDirectory);
-        CsvDatasetWriter.Write(validationRows, Path.Combine(_outputDirectory, ValidationFile), _loadOptions.TextColumn, _loadOptions.IdColumn);
-
+        var data = TrainingData.Prepare(_dataPath, _loadOptions, o, _outputDirectory, _observer.Message);
         using var pretrained = PretrainedModel.Load(o.Model, data.LabelNames, o.Pooling);
         foreach (var warning in pretrained.Warnings.Where(w => !w.Contains("classifier"))) _observer.Message($"note: {warning}");
         var model = pretrained.Model;
-        if (o.AttentionDropout is double attentionDropout) pretrained.Config.AttentionProbsDropoutProb = attentionDropout;
-        var tokenizer = BertTokenizer.FromVocab(pretrained.VocabPath, pretrained.DoLowerCase);
-        var train = new EncodedDataset(trainRows, tokenizer, o.MaxTokens);
-        var validation = new EncodedDataset(validationRows, tokenizer, o.MaxTokens);
+        if (o.AttentionDropout is double attentionDropout) model.SetAttentionDropout(attentionDropout);
+        var (train, validation) = data.Encode(BertTokenizer.FromVocab(pretrained.VocabPath, pretrained.DoLowerCase), o.MaxTokens);
 
         var batcher = new LengthBucketBatcher(train.Lengths, o.BatchSize, bucketByLength: o.DynamicPadding);
         int stepsPerEpoch = batcher.BatchesPerEpoch;
@@ -91,6 +80,9 @@ public sealed class Trainer
         var schedule = LinearWarmupSchedule.FromFraction(o.WarmupFraction, totalSteps);
         var optimizer = new OptimizerSetup(model, o);
         using var positiveWeights = o.PositiveWeightCap is double cap ? tensor(train.PositiveWeights(cap)) : null;
+        var module = new MultiLabelModule(model, optimizer, schedule, o, _computeType, positiveWeights);
+        var bestModel = new BestModelPolicy(o, Path.Combine(_outputDirectory, ModelFolder));
+        var earlyStopping = new EarlyStoppingPolicy(o);
 
         var progress = new TrainingProgress();
         if (resumeState != null)
@@ -115,7 +107,7 @@ public sealed class Trainer
             for (int b = run.Progress.Epoch == epoch ? run.Progress.StepsDoneInEpoch : 0; b < batches.Count; b++)
             {
                 if (run.Progress.GlobalStep >= totalSteps) break;
-                var step = TrainStep(model, optimizer, schedule, train, batches[b], trainScores, run.Progress.GlobalStep, positiveWeights);
+                var step = module.TrainingStep(train, batches[b], trainScores, run.Progress.GlobalStep);
                 run.Progress = run.Progress with
                 {
                     Epoch = epoch,
@@ -127,7 +119,7 @@ public sealed class Trainer
                 observer.StepCompleted(run.Describe(step, epoch, b + 1, batches[b].Length, totalSteps));
 
                 if (o.ValidateEverySteps is int every && run.Progress.GlobalStep % every == 0 && b + 1 < batches.Count)
-                    observer.ValidationCompleted(Validate(model, validation, epoch, run.Progress.GlobalStep, data.LabelNames).Metrics);
+                    observer.ValidationCompleted(module.Validate(validation, epoch, run.Progress.GlobalStep, data.LabelNames).Metrics);
                 if (cancel.IsCancellationRequested)
                 {
                     SaveCheckpoint(run, model, optimizer);
@@ -137,15 +129,11 @@ public sealed class Trainer
             }
 
             if (run.Progress.StepsDoneInEpoch == 0) break;   // max steps reached exactly at an epoch end
-            var (validationMetrics, validationScores) = Validate(model, validation, epoch, run.Progress.GlobalStep, data.LabelNames);
+            var (validationMetrics, validationScores) = module.Validate(validation, epoch, run.Progress.GlobalStep, data.LabelNames);
             observer.ValidationCompleted(validationMetrics);
-            bool best = Improves(validationMetrics, run.Progress);
-            if (best) SaveBestModel(pretrained, validationScores, observer);
-            var trainReport = trainScores.RowCount > 0 ? MultiLabelMetrics.Compute(trainScores.ToLabelledScores()) : null;
-            double seconds = epochClock.Elapsed.TotalSeconds;
-            var summary = new EpochSummary(epoch, run.Progress.EpochLossSum / Math.Max(1, run.Progress.EpochExamples),
-                trainReport?.Ranking.Select(r => r.RocAuc).ToArray() ?? [], trainReport?.MeanRocAuc, validationMetrics, best,
-                epochClock.Elapsed, run.Progress.EpochExamples / Math.Max(seconds, 1e-9), ProcessMemory.CurrentRssBytes);
+            bool best = bestModel.Improves(validationMetrics, run.Progress);
+            if (best) bestModel.Save(pretrained, validationScores, observer);
+            var summary = EpochSummaryOf(epoch, run.Progress, trainScores, validationMetrics, best, epochClock.Elapsed);
             run.Progress = run.Progress with
             {
                 Epoch = epoch + 1,
@@ -156,104 +144,32 @@ public sealed class Trainer
             };
             observer.EpochCompleted(summary);
             SaveCheckpoint(run, model, optimizer);
-            if (run.Progress.EpochsWithoutImprovement >= o.Patience && epoch < o.Epochs)
+            if (earlyStopping.ShouldStop(run.Progress, epoch, observer))
             {
-                observer.Message($"early stopping: no better validation {o.SelectionMetricName} for {o.Patience} epoch(s)");
                 stoppedEarly = true;
                 break;
             }
         }
 
-        var result = TrainingSummary.Create(_dataPath, o, run.Progress, train.Count, validation.Count, stoppedEarly,
+        var result = TrainingSummary.Create(_dataPath, o, data.LabelNames, run.Progress, train.Count, validation.Count, stoppedEarly,
             Path.Combine(_outputDirectory, ModelFolder), run.ElapsedSeconds);
         result.Write(Path.Combine(_outputDirectory, SummaryFile));
         return result;
     }
 
-    LabeledDataset Oversample(LabeledDataset trainRows)
+    static EpochSummary EpochSummaryOf(int epoch, TrainingProgress progress, EvaluationAccumulator trainScores,
+                                       ValidationMetrics validation, bool best, TimeSpan duration)
     {
-        var rare = RareLabelOversampler.RareLabels(trainRows, _options.RareLabelShare);
-        var oversampled = RareLabelOversampler.Oversample(trainRows, _options.RareLabelRepeat, _options.RareLabelShare);
-        _observer.Message(rare.Length == 0
-            ? $"over-sampling: no label is carried by fewer than {_options.RareLabelShare:P0} of the training rows; nothing repeated"
-            : $"over-sampling: rows carrying {string.Join(", ", rare.Select(l => trainRows.LabelNames[l]))} × {_options.RareLabelRepeat} " +
-              $"({trainRows.Count:N0} → {oversampled.Count:N0} training rows)");
-        return oversampled;
-    }
-
-    /// <summary>Whether this validation beats the best epoch so far, by the metric of <see cref="TrainingOptions.SelectBy"/>.</summary>
-    bool Improves(ValidationMetrics validation, TrainingProgress progress)
-    {
-        var best = progress.History.FirstOrDefault(e => e.Epoch == progress.BestEpoch);
-        if (best == null) return true;
-        return _options.SelectBy == TrainingOptions.SelectByAuroc
-            ? (validation.MeanRocAuc ?? double.NegativeInfinity) > (best.ValidationMeanRocAuc ?? double.NegativeInfinity)
-            : validation.Loss < best.ValidationLoss;
-    }
-
-    StepResult TrainStep(BertForMultiLabelClassification model, OptimizerSetup optimizer, LinearWarmupSchedule schedule,
-                         EncodedDataset train, int[] rows, EvaluationAccumulator scores, int globalStep, Tensor? positiveWeights)
-    {
-        using var scope = NewDisposeScope();
-        var (inputs, targets) = train.Batch(rows, fixedPadding: !_options.DynamicPadding);
-        using var batch = inputs;
-        Tensor logits;
-        using (Autocast.Enable(_computeType))
-            logits = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
-        var loss = BertForMultiLabelClassification.Loss(logits, targets, positiveWeights);
-        optimizer.Optimizer.zero_grad();
-        loss.backward();
-        nn.utils.clip_grad_norm_(optimizer.Parameters, _options.GradientClipNorm);
-        double rate = optimizer.ScaleLearningRates(schedule.Factor(globalStep));
-        optimizer.Optimizer.step();
-
-        float[] probabilities = logits.detach().sigmoid().data<float>().ToArray();
-        var rowScores = new double[train.LabelCount];
-        var rowTruth = new bool[train.LabelCount];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            for (int l = 0; l < train.LabelCount; l++)
-            {
-                rowScores[l] = probabilities[i * train.LabelCount + l];
-                rowTruth[l] = train.Labels[rows[i]][l] == 1;
-            }
-            scores.AddRow(rowScores, rowTruth);
-        }
-        return new StepResult(loss.item<float>(), rate, batch.SequenceLength);
-    }
-
-    (ValidationMetrics Metrics, LabelledScores Scores) Validate(BertForMultiLabelClassification model, EncodedDataset validation,
-                                                               int epoch, int globalStep, IReadOnlyList<string> labels)
-    {
-        var clock = Stopwatch.StartNew();
-        var logits = LogitsRunner.Run(new TorchEngine(model), validation.Ids, validation.PadId, _options.EvaluationBatchSize,
-                                      _options.DynamicPadding ? null : validation.MaxTokens);
-        var truth = new int[validation.Count, validation.LabelCount];
-        for (int i = 0; i < validation.Count; i++)
-            for (int l = 0; l < validation.LabelCount; l++) truth[i, l] = validation.Labels[i][l];
-        var scores = LabelledScores.FromMatrix(LogitsRunner.Probabilities(logits), truth, labels);
-        var auc = Enumerable.Range(0, labels.Count).Select(l => RankingMetrics.RocAuc(scores.Scores(l), scores.Truth.Column(l))).ToArray();
-        var defined = auc.OfType<double>().ToArray();
-        var metrics = new ValidationMetrics(epoch, globalStep, LogitsRunner.MeanLoss(logits, validation.Labels), auc,
-                                            defined.Length > 0 ? defined.Average() : null, clock.Elapsed);
-        return (metrics, scores);
-    }
-
-    void SaveBestModel(PretrainedModel pretrained, LabelledScores validationScores, ITrainingObserver observer)
-    {
-        var tuned = F1ThresholdTuner.TuneThresholds(validationScores);
-        var thresholds = pretrained.Labels.Select((label, i) => (label, (float)tuned[i])).ToDictionary(p => p.label, p => p.Item2);
-        string directory = Path.Combine(_outputDirectory, ModelFolder);
-        pretrained.Save(directory, thresholds, _options.MaxTokens);
-        observer.Message($"saved best model to {directory}");
+        var trainReport = trainScores.RowCount > 0 ? MultiLabelMetrics.Compute(trainScores.ToLabelledScores()) : null;
+        return new EpochSummary(epoch, progress.EpochLossSum / Math.Max(1, progress.EpochExamples),
+            trainReport?.Ranking.Select(r => r.RocAuc).ToArray() ?? [], trainReport?.MeanRocAuc, validation, best,
+            duration, progress.EpochExamples / Math.Max(duration.TotalSeconds, 1e-9), ProcessMemory.CurrentRssBytes);
     }
 
     void SaveCheckpoint(RunState run, nn.Module model, OptimizerSetup optimizer) =>
         TrainingCheckpoint.Save(_outputDirectory,
             new TrainingCheckpoint.State(_dataPath, _loadOptions, _options, run.Progress with { ElapsedSeconds = run.ElapsedSeconds }),
             model, optimizer.Optimizer);
-
-    readonly record struct StepResult(double Loss, double LearningRate, int PaddedLength);
 
     /// <summary>The mutable part of a run: progress and the clock (which continues the interrupted run's time).</summary>
     sealed class RunState(TrainingProgress progress, Stopwatch clock)
@@ -263,7 +179,7 @@ public sealed class Trainer
         public TrainingProgress Progress { get; set; } = progress;
         public double ElapsedSeconds => _before + clock.Elapsed.TotalSeconds;
 
-        public TrainingStep Describe(StepResult step, int epoch, int stepInEpoch, int examples, int totalSteps)
+        public TrainingStep Describe(MultiLabelModule.StepResult step, int epoch, int stepInEpoch, int examples, int totalSteps)
         {
             int doneHere = Progress.GlobalStep - _startStep;
             double secondsPerStep = clock.Elapsed.TotalSeconds / Math.Max(1, doneHere);

@@ -5,7 +5,7 @@ namespace TextTagger.Training;
 
 /// <summary>train.json: what was run, how it went epoch by epoch, the best model, time and memory.</summary>
 public sealed record TrainingSummary(
-    string Data, TrainingOptions Options, int TrainRows, int ValidationRows, int Epochs, int Steps, int BestEpoch,
+    string Data, TrainingOptions Options, IReadOnlyList<string> Labels, int TrainRows, int ValidationRows, int Epochs, int Steps, int BestEpoch,
     double BestValidationLoss, double? BestValidationMeanRocAuc, IReadOnlyList<double?> BestValidationRocAuc, bool StoppedEarly,
     string ModelDirectory, double Seconds, long PeakRssBytes, IReadOnlyList<EpochRecord> History)
 {
@@ -16,11 +16,11 @@ public sealed record TrainingSummary(
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static TrainingSummary Create(string data, TrainingOptions options, TrainingProgress progress, int trainRows, int validationRows,
-                                         bool stoppedEarly, string modelDirectory, double seconds)
+    public static TrainingSummary Create(string data, TrainingOptions options, IReadOnlyList<string> labels, TrainingProgress progress,
+                                         int trainRows, int validationRows, bool stoppedEarly, string modelDirectory, double seconds)
     {
         var best = progress.History.FirstOrDefault(e => e.Epoch == progress.BestEpoch);
-        return new TrainingSummary(data, options, trainRows, validationRows, progress.History.Count, progress.GlobalStep,
+        return new TrainingSummary(data, options, labels, trainRows, validationRows, progress.History.Count, progress.GlobalStep,
             progress.BestEpoch, best?.ValidationLoss ?? double.PositiveInfinity, best?.ValidationMeanRocAuc, best?.ValidationRocAuc ?? [], stoppedEarly,
             modelDirectory, seconds, ProcessMemory.PeakRssBytes, progress.History);
     }

@@ -1,0 +1,55 @@
+using TextTagger.Data;
+using TextTagger.Tokenization;
+
+namespace TextTagger.Training;
+
+/// <summary>
+/// The data step of a run (Lightning's data module): read the CSV, split off validation, balance and over-sample the
+/// training part, write validation.csv beside the model, and encode both parts once with the model's tokenizer.
+/// </summary>
+public sealed class TrainingData
+{
+    TrainingData(LabeledDataset all, LabeledDataset trainRows, LabeledDataset validationRows)
+    {
+        All = all;
+        TrainRows = trainRows;
+        ValidationRows = validationRows;
+    }
+
+    public LabeledDataset All { get; }
+    public LabeledDataset TrainRows { get; }
+    public LabeledDataset ValidationRows { get; }
+    public IReadOnlyList<string> LabelNames => All.LabelNames;
+
+    /// <param name="message">Warnings and notes for the user (the run's observer).</param>
+    public static TrainingData Prepare(string dataPath, CsvLoadOptions loadOptions, TrainingOptions options, string outputDirectory,
+                                       Action<string> message)
+    {
+        var data = CsvDatasetReader.Load(dataPath, loadOptions);
+        foreach (var warning in data.Warnings) message($"warning: {data.Source}: {warning}");
+        if (options.LimitRows is int limit && limit < data.Count) data = data.WithRows(data.Rows.Take(limit).ToArray());
+        var (trainRows, validationRows) = DatasetSplitter.SplitAndBalance(data, options.ValidationFraction, options.UntaggedToKeep, options.Seed);
+        if (trainRows.Count == 0 || validationRows.Count == 0)
+            throw new TextTaggerException($"{dataPath}: too few rows to train ({trainRows.Count} for training, {validationRows.Count} for validation)");
+        if (options.RareLabelRepeat > 1) trainRows = Oversample(trainRows, options, message);
+
+        Directory.CreateDirectory(outputDirectory);
+        CsvDatasetWriter.Write(validationRows, Path.Combine(outputDirectory, Trainer.ValidationFile), loadOptions.TextColumn, loadOptions.IdColumn);
+        return new TrainingData(data, trainRows, validationRows);
+    }
+
+    /// <summary>Both parts as token ids (truncated to <paramref name="maxTokens"/>) with their labels.</summary>
+    public (EncodedDataset Train, EncodedDataset Validation) Encode(BertTokenizer tokenizer, int maxTokens) =>
+        (new EncodedDataset(TrainRows, tokenizer, maxTokens), new EncodedDataset(ValidationRows, tokenizer, maxTokens));
+
+    static LabeledDataset Oversample(LabeledDataset trainRows, TrainingOptions options, Action<string> message)
+    {
+        var rare = RareLabelOversampler.RareLabels(trainRows, options.RareLabelShare);
+        var oversampled = RareLabelOversampler.Oversample(trainRows, options.RareLabelRepeat, options.RareLabelShare);
+        message(rare.Length == 0
+            ? $"over-sampling: no label is carried by fewer than {options.RareLabelShare:P0} of the training rows; nothing repeated"
+            : $"over-sampling: rows carrying {string.Join(", ", rare.Select(l => trainRows.LabelNames[l]))} × {options.RareLabelRepeat} " +
+              $"({trainRows.Count:N0} → {oversampled.Count:N0} training rows)");
+        return oversampled;
+    }
+}
