@@ -19,9 +19,13 @@ static class ModelTestSupport
 
     public static BertForMultiLabelClassification TinyModel(int labels = 3, string pooling = PoolingMode.Cls, int seed = 7)
     {
-        manual_seed(seed);
-        var model = new BertForMultiLabelClassification(TinyConfig(pooling), labels);
-        model.InitializeWeights();
+        BertForMultiLabelClassification model;
+        lock (TestSupport.TorchRandom.Gate)
+        {
+            manual_seed(seed);
+            model = new BertForMultiLabelClassification(TinyConfig(pooling), labels);
+            model.InitializeWeights();
+        }
         model.eval();
         return model;
     }

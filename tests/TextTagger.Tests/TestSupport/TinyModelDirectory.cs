@@ -43,9 +43,14 @@ public static class TinyModelDirectory
         var tokens = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Concat(Words).Concat(Enumerable.Range(0, extraWords).Select(i => $"w{i}"));
         File.WriteAllText(Path.Combine(directory, ModelDirectory.VocabFile), string.Join("\n", tokens) + "\n");
 
-        manual_seed(seed);
-        using var model = new BertForMultiLabelClassification(config, Math.Max(labels.Count, 1));
-        model.InitializeWeights();
+        BertForMultiLabelClassification created;
+        lock (TorchRandom.Gate)
+        {
+            manual_seed(seed);
+            created = new BertForMultiLabelClassification(config, Math.Max(labels.Count, 1));
+            created.InitializeWeights();
+        }
+        using var model = created;
         var tensors = model.named_parameters()
             .Where(p => labels.Count > 0 || !p.name.StartsWith("classifier."))
             .Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));

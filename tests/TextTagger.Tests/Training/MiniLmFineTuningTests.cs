@@ -6,11 +6,25 @@ using Xunit.Abstractions;
 namespace TextTagger.Tests.Training;
 
 /// <summary>The one test that fine-tunes the real bundled MiniLM, for a few steps on real comments.</summary>
-[Collection(TorchRandomCollection.Name)]   // alone: the modeling tests point TEXTTAGGER_CACHE at a temporary cache meanwhile
-public class MiniLmFineTuningTests(ITestOutputHelper log) : IDisposable
+[Collection(TorchRandomCollection.Name)]   // alone, so it may point TEXTTAGGER_CACHE at its own folder
+public class MiniLmFineTuningTests : IDisposable
 {
     readonly TempFolder _folder = new();
-    public void Dispose() => _folder.Dispose();
+    readonly string? _cache = Environment.GetEnvironmentVariable("TEXTTAGGER_CACHE");
+    readonly ITestOutputHelper log;
+
+    public MiniLmFineTuningTests(ITestOutputHelper log)
+    {
+        this.log = log;
+        // Never the user's real cache: the bundled model is converted into this test's own folder.
+        Environment.SetEnvironmentVariable("TEXTTAGGER_CACHE", _folder.Combine("cache"));
+    }
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("TEXTTAGGER_CACHE", _cache);
+        _folder.Dispose();
+    }
 
     sealed class LossRecorder : ITrainingObserver
     {

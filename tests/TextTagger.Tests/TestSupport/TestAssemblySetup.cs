@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using TextTagger.Inference;
+
+namespace TextTagger.Tests.TestSupport;
+
+static class TestAssemblySetup
+{
+    /// <summary>Before any test: the TorchSharp engine (the tests run trained model directories through Tagger.Load, as
+    /// the CLI does), and the invariant culture, since tests compare printed numbers as text.</summary>
+    [ModuleInitializer]
+    internal static void Initialize()
+    {
+        TorchEngine.Register();
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+    }
+}
+
+/// <summary>libtorch's random generator is process-wide and xunit runs test classes in parallel: code that seeds it
+/// and then draws (random tiny models) holds this lock, so two fixtures never interleave their draws.</summary>
+static class TorchRandom
+{
+    public static readonly Lock Gate = new();
+}
