@@ -15,7 +15,7 @@ sealed record TrainStepSettings
     public int Steps { get; init; } = 20;
     public int Warmup { get; init; } = 3;
     public int Threads { get; init; } = 2;
-    public string Pooling { get; init; } = PoolingMode.Mean;
+    public PoolingMode Pooling { get; init; } = PoolingMode.Mean;
     /// <summary>Model, optimizer state and targets in bfloat16 (pure bf16, no float32 master weights: cannot train).</summary>
     public bool Bf16 { get; init; }
     /// <summary>"fp32", "bf16" (mixed precision through <see cref="Autocast"/>, as training runs it) or "auto".</summary>
@@ -36,7 +36,7 @@ sealed record TrainStepSettings
         Steps = BenchData.IntOption(args, "--steps", defaultSteps),
         Warmup = BenchData.IntOption(args, "--warmup", defaultWarmup),
         Threads = BenchData.IntOption(args, "--threads", 2),
-        Pooling = BenchData.Option(args, "--pooling", PoolingMode.Mean),
+        Pooling = LowercaseEnumConverter<PoolingMode>.Parse(BenchData.Option(args, "--pooling", "mean"), "--pooling"),
         Bf16 = BenchData.Flag(args, "--pure-bf16"),
         Precision = BenchData.Option(args, "--precision", ComputePrecision.Float32),
         NoClip = BenchData.Flag(args, "--no-clip"),
@@ -45,7 +45,7 @@ sealed record TrainStepSettings
     };
 
     public string Describe() =>
-        $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {Pooling}{(Bf16 ? ", pure bf16" : "")}{(Precision != ComputePrecision.Float32 ? $", precision {ComputePrecision.Describe(Precision)}" : "")}{(NoClip ? ", no clip" : "")}" +
+        $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {LowercaseEnumConverter<PoolingMode>.Name(Pooling)}{(Bf16 ? ", pure bf16" : "")}{(Precision != ComputePrecision.Float32 ? $", precision {ComputePrecision.Describe(Precision)}" : "")}{(NoClip ? ", no clip" : "")}" +
         $"{(AttentionDropout0 ? ", attention dropout 0" : "")}{(AdamW != "torchsharp" ? $", {AdamW} AdamW" : "")}, {Steps} steps after {Warmup} warm-up";
 }
 

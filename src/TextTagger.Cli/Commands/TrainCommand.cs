@@ -28,12 +28,12 @@ static class TrainCommand
         var warmup = Add(command, new Option<double>("--warmup-fraction") { Description = "Share of steps spent warming up", DefaultValueFactory = _ => defaults.WarmupFraction });
         var decay = Add(command, new Option<double>("--weight-decay") { DefaultValueFactory = _ => defaults.WeightDecay });
         var pooling = Add(command, new Option<string?>("--pooling") { Description = "cls or mean (default: the model's; mean for minilm)" });
-        pooling.AcceptOnlyFromAmong("cls", "mean");
+        pooling.AcceptOnlyFromAmong([.. LowercaseEnumConverter<PoolingMode>.Names]);
         var posWeightCap = Add(command, new Option<double?>("--pos-weight-cap") { Description = "Weight positives in the loss by negatives/positives per label, capped at this (1: plain BCE)", DefaultValueFactory = _ => defaults.PositiveWeightCap });
         var oversampleRare = Add(command, new Option<int>("--oversample-rare") { Description = "Repeat each training row that carries a rare label this many times per epoch (1: off)", DefaultValueFactory = _ => defaults.RareLabelRepeat });
         var rareShare = Add(command, new Option<double>("--rare-label-share") { Description = "A label is rare when fewer than this share of the training rows carry it", DefaultValueFactory = _ => defaults.RareLabelShare });
-        var selectBy = Add(command, new Option<string>("--select-by") { Description = "Validation number that picks the saved model and drives early stopping: loss or auroc (mean ROC AUC)", DefaultValueFactory = _ => defaults.SelectBy });
-        selectBy.AcceptOnlyFromAmong(TrainingOptions.SelectByLoss, TrainingOptions.SelectByAuroc);
+        var selectBy = Add(command, new Option<string>("--select-by") { Description = "Validation number that picks the saved model and drives early stopping: loss or auroc (mean ROC AUC)", DefaultValueFactory = _ => LowercaseEnumConverter<SelectionMetric>.Name(defaults.SelectBy) });
+        selectBy.AcceptOnlyFromAmong([.. LowercaseEnumConverter<SelectionMetric>.Names]);
         var attentionDropout = Add(command, new Option<double?>("--attention-dropout") { Description = "Dropout on attention probabilities while training (0 lets libtorch use its fused attention kernel; the model's own is 0.1)", DefaultValueFactory = _ => defaults.AttentionDropout });
         var precision = Add(command, new Option<string>("--precision") { Description = "Training steps' matrix products: bf16 (float32 master weights), fp32, or auto (bf16 where the CPU has native bfloat16)", DefaultValueFactory = _ => defaults.Precision });
         precision.AcceptOnlyFromAmong([.. ComputePrecision.Names]);
@@ -78,11 +78,11 @@ static class TrainCommand
                     LayerRateDecay = parse.GetValue(layerDecay),
                     WarmupFraction = parse.GetValue(warmup),
                     WeightDecay = parse.GetValue(decay),
-                    Pooling = parse.GetValue(pooling),
+                    Pooling = parse.GetValue(pooling) is { } chosen ? LowercaseEnumConverter<PoolingMode>.Parse(chosen, "--pooling") : null,
                     PositiveWeightCap = parse.GetValue(posWeightCap),
                     RareLabelRepeat = parse.GetValue(oversampleRare),
                     RareLabelShare = parse.GetValue(rareShare),
-                    SelectBy = parse.GetValue(selectBy)!,
+                    SelectBy = LowercaseEnumConverter<SelectionMetric>.Parse(parse.GetValue(selectBy), "--select-by"),
                     UntaggedToKeep = parse.GetValue(splitOptions.Balance),
                     ValidationFraction = parse.GetValue(splitOptions.ValidationFraction),
                     Seed = parse.GetValue(splitOptions.Seed),

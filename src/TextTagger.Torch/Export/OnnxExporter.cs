@@ -91,13 +91,13 @@ public static class OnnxExporter
             ProducerName = "TextTagger",
             ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "",
             DocString = $"BERT multi-label classifier ({pretrained.Config.NumHiddenLayers} layers, hidden {pretrained.Config.HiddenSize}, " +
-                        $"{pretrained.Config.Pooling} pooling): token ids → logits, one per label; probability = sigmoid(logit).",
+                        $"{LowercaseEnumConverter<PoolingMode>.Name(pretrained.Config.Pooling)} pooling): token ids → logits, one per label; probability = sigmoid(logit).",
             Graph = BertOnnxGraph.Build(pretrained.Model),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
         SetMetadata(model, OnnxContract.LabelsKey, JsonSerializer.Serialize(pretrained.Labels));
         SetMetadata(model, OnnxContract.ThresholdsKey, JsonSerializer.Serialize(pretrained.ThresholdsByLabel()));
-        SetMetadata(model, OnnxContract.PoolingKey, pretrained.Config.Pooling);
+        SetMetadata(model, OnnxContract.PoolingKey, LowercaseEnumConverter<PoolingMode>.Name(pretrained.Config.Pooling));
         SetMetadata(model, OnnxContract.MaxTokensKey, (pretrained.MaxTokens ?? pretrained.Config.MaxPositionEmbeddings).ToString());
         return model;
     }

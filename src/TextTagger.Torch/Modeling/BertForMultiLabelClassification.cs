@@ -15,7 +15,7 @@ public sealed class BertForMultiLabelClassification : nn.Module<Tensor, Tensor?,
     readonly Linear classifier;
 
     public BertConfig Config { get; }
-    public string PoolingMode { get; }
+    public PoolingMode PoolingMode { get; }
     public int LabelCount { get; }
 
     public BertForMultiLabelClassification(BertConfig config, int labelCount) : base(nameof(BertForMultiLabelClassification))

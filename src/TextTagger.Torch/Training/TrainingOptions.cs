@@ -43,7 +43,7 @@ public sealed record TrainingOptions
     /// validation AUROC on the shared data (QUALITY.md). Saved in the model's config.json.</summary>
     public double? AttentionDropout { get; init; } = 0;
     /// <summary>"cls" or "mean"; null: what the model's config says (cls unless set).</summary>
-    public string? Pooling { get; init; }
+    public PoolingMode? Pooling { get; init; }
     /// <summary>Each training row that carries a rare label appears this many times per epoch (1: off); see
     /// <see cref="RareLabelOversampler"/>. pos_weight is then computed from the over-sampled rows. On the shared data
     /// 3 lifted threat's validation AUROC from 0.978 to 0.988–0.990 (QUALITY.md).</summary>
@@ -52,11 +52,9 @@ public sealed record TrainingOptions
     public double RareLabelShare { get; init; } = RareLabelOversampler.DefaultRareShare;
     /// <summary>Which validation number picks the saved model and drives early stopping: "loss" (lowest validation
     /// loss, the seed recipe) or "auroc" (highest mean ROC AUC over the labels).</summary>
-    public string SelectBy { get; init; } = SelectByLoss;
-    public const string SelectByLoss = "loss";
-    public const string SelectByAuroc = "auroc";
+    public SelectionMetric SelectBy { get; init; } = SelectionMetric.Loss;
     /// <summary>What <see cref="SelectBy"/> compares, in words for messages.</summary>
-    [JsonIgnore] public string SelectionMetricName => SelectBy == SelectByAuroc ? "mean AUROC" : "loss";
+    [JsonIgnore] public string SelectionMetricName => SelectBy == SelectionMetric.Auroc ? "mean AUROC" : "loss";
 
     public int UntaggedToKeep { get; init; } = DatasetSplitter.DefaultUntaggedToKeep;
     public double ValidationFraction { get; init; } = DatasetSplitter.DefaultValidationFraction;
@@ -104,8 +102,18 @@ public sealed record TrainingOptions
         Require(AttentionDropout is null or >= 0 and < 1, $"--attention-dropout must be in [0, 1), got {AttentionDropout}");
         Require(RareLabelRepeat >= 1, $"--oversample-rare must be ≥ 1, got {RareLabelRepeat}");
         Require(RareLabelShare is > 0 and <= 1, $"--rare-label-share must be in (0, 1], got {RareLabelShare}");
-        Require(SelectBy is SelectByLoss or SelectByAuroc, $"--select-by must be {SelectByLoss} or {SelectByAuroc}, got '{SelectBy}'");
+        Require(Enum.IsDefined(SelectBy), $"--select-by must be loss or auroc, got '{SelectBy}'");
         Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
         Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
     }
+}
+
+/// <summary>Which validation number picks the saved model and drives early stopping (--select-by).</summary>
+[JsonConverter(typeof(LowercaseEnumConverter<SelectionMetric>))]
+public enum SelectionMetric
+{
+    /// <summary>The lowest validation loss (binary cross-entropy).</summary>
+    Loss,
+    /// <summary>The highest mean ROC AUC over the labels.</summary>
+    Auroc,
 }

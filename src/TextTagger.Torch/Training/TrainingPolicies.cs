@@ -14,7 +14,7 @@ internal sealed class BestModelPolicy(TrainingOptions options, string modelDirec
     {
         var best = progress.History.FirstOrDefault(e => e.Epoch == progress.BestEpoch);
         if (best == null) return true;
-        return options.SelectBy == TrainingOptions.SelectByAuroc
+        return options.SelectBy == SelectionMetric.Auroc
             ? (validation.MeanRocAuc ?? double.NegativeInfinity) > (best.ValidationMeanRocAuc ?? double.NegativeInfinity)
             : validation.Loss < best.ValidationLoss;
     }

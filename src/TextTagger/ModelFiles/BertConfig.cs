@@ -32,7 +32,7 @@ public sealed class BertConfig
     [JsonPropertyName("label2id")] public Dictionary<string, int>? Label2Id { get; set; }
 
     /// <summary>How the classifier pools the encoder's output: "cls" (the [CLS] pooler) or "mean" (mean of tokens).</summary>
-    [JsonPropertyName("pooling")] public string Pooling { get; set; } = PoolingMode.Cls;
+    [JsonPropertyName("pooling")] public PoolingMode Pooling { get; set; } = PoolingMode.Cls;
 
     /// <summary>Every other field of config.json (transformers_version, use_cache, …), written back as it was.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
@@ -71,7 +71,8 @@ public sealed class BertConfig
         }
         catch (JsonException e)
         {
-            throw new TextTaggerException($"{source}: not a valid config.json ({e.Message})", e);
+            string field = e.Path is { Length: > 2 } path && !e.Message.Contains(path) ? $"{path[2..]}: " : "";
+            throw new TextTaggerException($"{source}: not a valid config.json ({field}{e.Message})", e);
         }
         if (config == null) throw new TextTaggerException($"{source}: empty config.json");
         config.Validate(source);
@@ -103,7 +104,6 @@ public sealed class BertConfig
             throw new TextTaggerException($"{source}: position_embedding_type \"{PositionEmbeddingType}\" is not supported (only \"absolute\").");
         if (!SupportedActivations.Contains(HiddenAct))
             throw new TextTaggerException($"{source}: hidden_act \"{HiddenAct}\" is not supported (use one of {string.Join(", ", SupportedActivations)}).");
-        PoolingMode.Check(Pooling, source);
     }
 
     /// <summary>A one-paragraph summary for `texttagger model info`.</summary>
@@ -111,7 +111,7 @@ public sealed class BertConfig
         $"BERT: {NumHiddenLayers} layers, hidden {HiddenSize}, {NumAttentionHeads} heads (head dim {HeadDim}), " +
         $"intermediate {IntermediateSize}, activation {HiddenAct}, layer-norm eps {LayerNormEps:G}, vocabulary {VocabSize}, " +
         $"{MaxPositionEmbeddings} positions, {TypeVocabSize} token types, dropout {HiddenDropoutProb:G}/{AttentionProbsDropoutProb:G}, " +
-        $"pooling {Pooling}";
+        $"pooling {LowercaseEnumConverter<PoolingMode>.Name(Pooling)}";
 
     internal JsonObject ToJsonObject() => JsonNode.Parse(ToJson())!.AsObject();
 }

@@ -1,17 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace TextTagger.ModelFiles;
 
-/// <summary>The two ways to turn the encoder's token vectors into one vector per text.</summary>
-public static class PoolingMode
+/// <summary>The two ways to turn the encoder's token vectors into one vector per text (config.json's "pooling":
+/// "cls" or "mean").</summary>
+[JsonConverter(typeof(LowercaseEnumConverter<PoolingMode>))]
+public enum PoolingMode
 {
     /// <summary>BERT's pooler: tanh(dense(hidden state of [CLS])).</summary>
-    public const string Cls = "cls";
-
+    Cls,
     /// <summary>Mean of the token vectors over non-padding positions (how all-MiniLM-L6-v2 was trained).</summary>
-    public const string Mean = "mean";
-
-    public static void Check(string pooling, string source)
-    {
-        if (pooling is not (Cls or Mean))
-            throw new TextTaggerException($"{source}: pooling \"{pooling}\" is not supported (use \"{Cls}\" or \"{Mean}\").");
-    }
+    Mean,
 }

@@ -23,12 +23,12 @@ public class OnnxExportTests
     }
 
     [Theory]
-    [InlineData("cls", "gelu")]
-    [InlineData("mean", "gelu")]
-    [InlineData("cls", "gelu_new")]
-    [InlineData("mean", "relu")]
-    [InlineData("cls", "silu")]
-    public void Exported_fp32_logits_match_torchsharp_within_1e_4(string pooling, string activation)
+    [InlineData(PoolingMode.Cls, "gelu")]
+    [InlineData(PoolingMode.Mean, "gelu")]
+    [InlineData(PoolingMode.Cls, "gelu_new")]
+    [InlineData(PoolingMode.Mean, "relu")]
+    [InlineData(PoolingMode.Cls, "silu")]
+    public void Exported_fp32_logits_match_torchsharp_within_1e_4(PoolingMode pooling, string activation)
     {
         using var folder = new TempFolder();
         string model = TinyModelDirectory.Create(folder["model"], Labels, pooling, hiddenAct: activation, initializerRange: 0.2);

@@ -8,7 +8,7 @@ public class AutocastTests
     [Theory]
     [InlineData(PoolingMode.Cls)]
     [InlineData(PoolingMode.Mean)]
-    public void Bf16_autocast_trains_float32_weights_and_stays_close_to_float32(string pooling)
+    public void Bf16_autocast_trains_float32_weights_and_stays_close_to_float32(PoolingMode pooling)
     {
         using var scope = NewDisposeScope();
         using var model = ModelTestSupport.TinyModel(pooling: pooling);   // eval: no dropout, so both runs see the same network

@@ -28,7 +28,7 @@ public class BertModelTests
     [Theory]
     [InlineData(PoolingMode.Cls)]
     [InlineData(PoolingMode.Mean)]
-    public void Padding_does_not_change_the_logits(string pooling)
+    public void Padding_does_not_change_the_logits(PoolingMode pooling)
     {
         using var scope = NewDisposeScope();
         using var model = ModelTestSupport.TinyModel(pooling: pooling);

@@ -37,7 +37,7 @@ public class CheckpointRoundTripTests
     [Theory]
     [InlineData(PoolingMode.Cls)]
     [InlineData(PoolingMode.Mean)]
-    public void Save_then_load_gives_identical_logits(string pooling)
+    public void Save_then_load_gives_identical_logits(PoolingMode pooling)
     {
         using var temp = new TempFolder();
         using var scope = NewDisposeScope();

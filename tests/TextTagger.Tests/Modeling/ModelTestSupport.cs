@@ -10,14 +10,14 @@ namespace TextTagger.Tests.Modeling;
 static class ModelTestSupport
 {
     /// <summary>The tiny architecture of <see cref="TinyModelDirectory"/>, with a 120-token vocabulary.</summary>
-    public static BertConfig TinyConfig(string pooling = PoolingMode.Cls)
+    public static BertConfig TinyConfig(PoolingMode pooling = PoolingMode.Cls)
     {
         var config = TinyModelDirectory.Config(pooling);
         config.VocabSize = 120;
         return config;
     }
 
-    public static BertForMultiLabelClassification TinyModel(int labels = 3, string pooling = PoolingMode.Cls, int seed = 7)
+    public static BertForMultiLabelClassification TinyModel(int labels = 3, PoolingMode pooling = PoolingMode.Cls, int seed = 7)
     {
         BertForMultiLabelClassification model;
         lock (TestSupport.TorchRandom.Gate)

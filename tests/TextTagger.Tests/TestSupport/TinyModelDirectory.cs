@@ -14,7 +14,7 @@ public static class TinyModelDirectory
     /// <summary>Words of the vocabulary besides the special tokens: w0 … w(n-1), plus these readable ones.</summary>
     public static readonly string[] Words = ["good", "bad", "nice", "ugly", "kind", "rude", "calm", "angry", "happy", "sad", "hate", "love"];
 
-    public static BertConfig Config(string pooling = PoolingMode.Cls, int extraWords = 60, string hiddenAct = "gelu",
+    public static BertConfig Config(PoolingMode pooling = PoolingMode.Cls, int extraWords = 60, string hiddenAct = "gelu",
                                     double initializerRange = 0.02) => new()
     {
         HiddenAct = hiddenAct,
@@ -32,7 +32,7 @@ public static class TinyModelDirectory
     /// <param name="labels">Label names for the head; empty: an encoder with no head labels (a "pre-trained" model).</param>
     /// <param name="initializerRange">Standard deviation of the random weights (larger: logits far from 0, so a
     /// comparison of logits has something to compare).</param>
-    public static string Create(string directory, IReadOnlyList<string> labels, string pooling = PoolingMode.Cls, int seed = 11,
+    public static string Create(string directory, IReadOnlyList<string> labels, PoolingMode pooling = PoolingMode.Cls, int seed = 11,
                                 int extraWords = 60, string hiddenAct = "gelu", double initializerRange = 0.02)
     {
         Directory.CreateDirectory(directory);

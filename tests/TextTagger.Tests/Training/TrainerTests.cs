@@ -49,7 +49,7 @@ public class TrainerTests : IDisposable
         string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
         string output = _folder.Combine("run");
 
-        var summary = new Trainer(data, new CsvLoadOptions(), TinyOptions(encoder) with { Epochs = 8, Patience = 8, Pooling = "mean", LearningRate = 3e-3 }, output).Run();
+        var summary = new Trainer(data, new CsvLoadOptions(), TinyOptions(encoder) with { Epochs = 8, Patience = 8, Pooling = PoolingMode.Mean, LearningRate = 3e-3 }, output).Run();
 
         Assert.True(summary.BestValidationMeanRocAuc > 0.95, $"mean validation AUROC {summary.BestValidationMeanRocAuc}");
         Assert.Equal(8, summary.History.Count);
@@ -120,9 +120,9 @@ public class TrainerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TrainingOptions.SelectByLoss)]
-    [InlineData(TrainingOptions.SelectByAuroc)]
-    public void The_saved_model_is_the_epoch_best_by_the_chosen_validation_number(string selectBy)
+    [InlineData(SelectionMetric.Loss)]
+    [InlineData(SelectionMetric.Auroc)]
+    public void The_saved_model_is_the_epoch_best_by_the_chosen_validation_number(SelectionMetric selectBy)
     {
         string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 400);
         string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
@@ -131,7 +131,7 @@ public class TrainerTests : IDisposable
         var summary = new Trainer(data, new CsvLoadOptions(), TinyOptions(encoder) with { Epochs = 4, Patience = 4, SelectBy = selectBy }, output).Run();
 
         var history = summary.History;
-        var expected = selectBy == TrainingOptions.SelectByAuroc
+        var expected = selectBy == SelectionMetric.Auroc
             ? history.MaxBy(e => e.ValidationMeanRocAuc)!
             : history.MinBy(e => e.ValidationLoss)!;
         Assert.Equal(expected.Epoch, summary.BestEpoch);

@@ -45,7 +45,7 @@ public sealed class PretrainedModel : IDisposable
     /// <param name="labels">The classifier's labels; null: the checkpoint's own (id2label), if any.</param>
     /// <param name="pooling">"cls" or "mean"; null: the checkpoint's choice ("mean" for minilm, else config's or "cls").</param>
     /// <returns>The model in eval mode, on the CPU, float32.</returns>
-    public static PretrainedModel Load(string minilmOrDirectory, IReadOnlyList<string>? labels = null, string? pooling = null)
+    public static PretrainedModel Load(string minilmOrDirectory, IReadOnlyList<string>? labels = null, PoolingMode? pooling = null)
     {
         var clock = Stopwatch.StartNew();
         bool bundled = string.Equals(minilmOrDirectory, BundledMiniLm.Name, StringComparison.OrdinalIgnoreCase);
@@ -80,7 +80,7 @@ public sealed class PretrainedModel : IDisposable
         }
     }
 
-    static PretrainedModel LoadDirectory(HfCheckpoint checkpoint, bool bundled, IReadOnlyList<string>? labels, string? pooling,
+    static PretrainedModel LoadDirectory(HfCheckpoint checkpoint, bool bundled, IReadOnlyList<string>? labels, PoolingMode? pooling,
                                          Stopwatch clock)
     {
         var config = checkpoint.Config;
@@ -107,12 +107,11 @@ public sealed class PretrainedModel : IDisposable
     }
 
     /// <summary>Settles labels and pooling in the config; says whether the checkpoint's head fits the labels.</summary>
-    static IReadOnlyList<string> Prepare(BertConfig config, IReadOnlyList<string>? labels, string? pooling, out bool keepClassifier)
+    static IReadOnlyList<string> Prepare(BertConfig config, IReadOnlyList<string>? labels, PoolingMode? pooling, out bool keepClassifier)
     {
-        if (pooling != null)
+        if (pooling is { } mode)
         {
-            PoolingMode.Check(pooling, "--pooling");
-            config.Pooling = pooling;
+                        config.Pooling = mode;
         }
         var own = config.Labels;
         var chosen = labels ?? own;
