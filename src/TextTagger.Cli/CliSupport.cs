@@ -45,9 +45,9 @@ static class CliSupport
         var option = new Option<string>("--precision")
         {
             Description = "Matrix products in fp32 (exact), bf16 (faster where the CPU has native bfloat16; probabilities move by ~1e-2) or auto",
-            DefaultValueFactory = _ => ComputePrecision.Float32,
+            DefaultValueFactory = _ => "fp32",
         };
-        option.AcceptOnlyFromAmong([.. ComputePrecision.Names]);
+        option.AcceptOnlyFromAmong(Precisions.Requestable);
         return option;
     }
 

@@ -18,7 +18,7 @@ public sealed record TaggerServerOptions
     /// <summary>Texts per forward pass inside the tagger.</summary>
     public int BatchSize { get; init; } = Tagger.DefaultBatchSize;
     /// <summary>"fp32", "bf16" or "auto": the type of the encoder's matrix products (see Tagger.Load).</summary>
-    public string Precision { get; init; } = TextTagger.Inference.Engines.Precision.Float32;
+    public Precision Precision { get; init; } = Precision.Fp32;
     /// <summary>Which engine runs the model (auto: model.onnx when the directory has one).</summary>
     public EngineKind Engine { get; init; } = EngineKind.Auto;
 

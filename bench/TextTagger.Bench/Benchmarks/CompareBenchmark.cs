@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -39,7 +40,7 @@ sealed class CompareBenchmark : IBenchmark
         // A variant is a precision, optionally with attention dropout 0 ("bf16+attn0": what `train` does by default).
         var variants = BenchData.Option(args, "--variants", "fp32,bf16,bf16+attn0").Split(',')
             .Select(v => (Precision: v.Split('+')[0], AttentionDropout0: v.EndsWith("+attn0"))).ToArray();
-        if (variants.Any(v => v.Precision is not (ComputePrecision.Float32 or ComputePrecision.BFloat16)))
+        if (variants.Any(v => v.Precision is not ("fp32" or "bf16")))
             throw new ArgumentException("--variants takes fp32 and/or bf16, each optionally with +attn0");
         var infer = new InferSettings
         {
@@ -63,10 +64,10 @@ sealed class CompareBenchmark : IBenchmark
         {
             var settings = new TrainStepSettings
             {
-                Arch = arch, Batch = batch, Seq = seq, Steps = steps, Warmup = warmup, Threads = threads, Precision = precision,
+                Arch = arch, Batch = batch, Seq = seq, Steps = steps, Warmup = warmup, Threads = threads, Precision = Precisions.Parse(precision),
                 AttentionDropout0 = attentionDropout0,
             };
-            string[] autocast = [.. precision == ComputePrecision.BFloat16 ? ["--autocast"] : Array.Empty<string>(),
+            string[] autocast = [.. precision == "bf16" ? ["--autocast"] : Array.Empty<string>(),
                                  .. attentionDropout0 ? ["--attn-dropout0"] : Array.Empty<string>()];
             JsonElement? py = skipPython ? null : PythonBaseline.Run(python,
                 ["--batch", $"{batch}", "--seq", $"{seq}", "--steps", $"{steps}", "--warmup", $"{warmup}", .. autocast, .. BertWork.PythonArchArgs(config)], threads);
@@ -131,7 +132,7 @@ sealed class CompareBenchmark : IBenchmark
             var s = ours.Settings;
             var pyStats = py is JsonElement p ? PythonBaseline.Stats(p) : (TimingStats?)null;
             var pyFloat32 = train.FirstOrDefault(t => t.Ours.Settings.Batch == s.Batch && t.Ours.Settings.Seq == s.Seq &&
-                                                      t.Ours.Settings.Precision == ComputePrecision.Float32 &&
+                                                      t.Ours.Settings.Precision == TextTagger.Inference.Engines.Precision.Fp32 &&
                                                       !t.Ours.Settings.AttentionDropout0).Python;
             var fp32Stats = pyFloat32 is JsonElement f ? PythonBaseline.Stats(f) : (TimingStats?)null;
             md.AppendLine($"| train step {s.Batch}×{s.Seq} | {Variant(s)} | {Seconds(ours.Step)} | {(pyStats is { } ps ? Seconds(ps) : "—")} | " +
@@ -191,7 +192,7 @@ sealed class CompareBenchmark : IBenchmark
         return md.ToString().TrimEnd();
     }
 
-    static string Variant(TrainStepSettings s) => s.Precision + (s.AttentionDropout0 ? ", attention dropout 0" : "");
+    static string Variant(TrainStepSettings s) => s.Precision.Name() + (s.AttentionDropout0 ? ", attention dropout 0" : "");
     static string Shape(TrainStepSettings s) => $"{s.Batch}×{s.Seq} {Variant(s)}";
 
     static string Seconds(TimingStats t) => $"{t.Median:F3} s ({t.P10:F3}–{t.P90:F3})";

@@ -51,18 +51,18 @@ sealed class EnginesBenchmark : IBenchmark
                           $"median of {runs} runs; CPU native bf16: {Autocast.CpuHasNativeBFloat16}");
         Console.WriteLine("| engine | file (MB) | texts/s, real mix | × TorchSharp fp32 | 64×128 batch (s) | texts/s | 1 text (ms) | mean / max |Δp| vs TorchSharp fp32 |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        var engines = new (string Name, string Directory, string Precision, EngineKind Kind, long Bytes)[]
+        var engines = new (string Name, string Directory, Precision Precision, EngineKind Kind, long Bytes)[]
         {
-            ("TorchSharp fp32", model, Precision.Float32, EngineKind.TorchSharp, WeightsBytes(model)),
-            ("TorchSharp bf16", model, Precision.BFloat16, EngineKind.TorchSharp, WeightsBytes(model)),
-            ("ONNX Runtime fp32", fp32.Directory, Precision.Float32, EngineKind.OnnxRuntime, fp32.OnnxBytes),
+            ("TorchSharp fp32", model, Precision.Fp32, EngineKind.TorchSharp, WeightsBytes(model)),
+            ("TorchSharp bf16", model, Precision.Bf16, EngineKind.TorchSharp, WeightsBytes(model)),
+            ("ONNX Runtime fp32", fp32.Directory, Precision.Fp32, EngineKind.OnnxRuntime, fp32.OnnxBytes),
             ("ONNX Runtime int8", int8.Directory, Precision.Auto, EngineKind.OnnxRuntime, int8.OnnxBytes),
         };
         double[,]? reference = null;
         double baseline = 0;
         foreach (var e in engines)
         {
-            if (e.Precision == Precision.BFloat16 && !Autocast.CpuHasNativeBFloat16)
+            if (e.Precision == Precision.Bf16 && !Autocast.CpuHasNativeBFloat16)
             {
                 Console.WriteLine($"| {e.Name} | — | skipped: this CPU has no native bfloat16 (emulated bf16 is far slower than fp32) | | | | | |");
                 continue;

@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.Diagnostics;
 using TorchSharp;
 using TextTagger.Modeling;
@@ -19,7 +20,7 @@ sealed record TrainStepSettings
     /// <summary>Model, optimizer state and targets in bfloat16 (pure bf16, no float32 master weights: cannot train).</summary>
     public bool Bf16 { get; init; }
     /// <summary>"fp32", "bf16" (mixed precision through <see cref="Autocast"/>, as training runs it) or "auto".</summary>
-    public string Precision { get; init; } = ComputePrecision.Float32;
+    public Precision Precision { get; init; } = Inference.Engines.Precision.Fp32;
     /// <summary>Skip clip_grad_norm_ (to see what it costs).</summary>
     public bool NoClip { get; init; }
     /// <summary>Attention-probability dropout 0 (libtorch's fused CPU attention kernel is used only without dropout).</summary>
@@ -38,14 +39,14 @@ sealed record TrainStepSettings
         Threads = BenchData.IntOption(args, "--threads", 2),
         Pooling = LowercaseEnumConverter<PoolingMode>.Parse(BenchData.Option(args, "--pooling", "mean"), "--pooling"),
         Bf16 = BenchData.Flag(args, "--pure-bf16"),
-        Precision = BenchData.Option(args, "--precision", ComputePrecision.Float32),
+        Precision = Precisions.Parse(BenchData.Option(args, "--precision", "fp32"), "--precision"),
         NoClip = BenchData.Flag(args, "--no-clip"),
         AttentionDropout0 = BenchData.Flag(args, "--attn-dropout0"),
         AdamW = BenchData.Option(args, "--adamw", "torchsharp"),
     };
 
     public string Describe() =>
-        $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {LowercaseEnumConverter<PoolingMode>.Name(Pooling)}{(Bf16 ? ", pure bf16" : "")}{(Precision != ComputePrecision.Float32 ? $", precision {ComputePrecision.Describe(Precision)}" : "")}{(NoClip ? ", no clip" : "")}" +
+        $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {LowercaseEnumConverter<PoolingMode>.Name(Pooling)}{(Bf16 ? ", pure bf16" : "")}{(Precision != Inference.Engines.Precision.Fp32 ? $", precision {ComputePrecision.Describe(Precision).Name()}" : "")}{(NoClip ? ", no clip" : "")}" +
         $"{(AttentionDropout0 ? ", attention dropout 0" : "")}{(AdamW != "torchsharp" ? $", {AdamW} AdamW" : "")}, {Steps} steps after {Warmup} warm-up";
 }
 

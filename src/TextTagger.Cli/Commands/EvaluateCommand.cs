@@ -75,7 +75,7 @@ static class EvaluateCommand
                 dataset = dataset.WithRows(dataset.Rows.Take(limit).ToArray());
 
             EvaluateAndWrite(console, writer, modelDir, dataset, outDir, parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize),
-                             parse.GetValue(precision)!, EngineKinds.Parse(parse.GetValue(engine)!));
+                             Precisions.Parse(parse.GetValue(precision), "--precision"), EngineKinds.Parse(parse.GetValue(engine)!));
             return 0;
         });
         return command;
@@ -85,13 +85,13 @@ static class EvaluateCommand
     /// and the charts into <paramref name="outDir"/> (atomically). Training ends with this on the validation split.</summary>
     public static EvaluationReport EvaluateAndWrite(IAnsiConsole console, TextWriter writer, string modelDir, LabeledDataset dataset,
                                                     string outDir, double? threshold = null, int? maxTokens = null,
-                                                    int batchSize = Tagger.DefaultBatchSize, string precision = Precision.Float32,
+                                                    int batchSize = Tagger.DefaultBatchSize, Precision precision = Precision.Fp32,
                                                     EngineKind engine = EngineKind.Auto)
     {
             using var tagger = Tagger.Load(modelDir, maxTokens: maxTokens, batchSize: batchSize, precision: precision, engine: engine);
             ModelEvaluation.MatchLabels(tagger.Labels, dataset.LabelNames, dataset.Source); // fail before scoring
             console.MarkupLineInterpolated(
-                $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, max {tagger.MaxTokens} tokens, batch {tagger.BatchSize}, {tagger.Engine.Name} {tagger.Precision}");
+                $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, max {tagger.MaxTokens} tokens, batch {tagger.BatchSize}, {tagger.Engine.Name} {tagger.Precision.Name()}");
 
             var clock = Stopwatch.StartNew();
             var options = new ModelEvaluationOptions { Threshold = threshold };

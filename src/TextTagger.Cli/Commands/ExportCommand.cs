@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.CommandLine;
 using System.Globalization;
 using TextTagger.Export;
@@ -32,7 +33,7 @@ static class ExportCommand
             var result = OnnxExporter.Export(parse.GetValue(model)!, parse.GetValue(output)!, options);
             string int8 = result.QuantizedMatMuls > 0 ? $", {result.QuantizedMatMuls} matrix products in int8" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"exported {result.OnnxPath} ({result.Precision}, {result.OnnxBytes / 1048576.0:F1} MB{int8}); ONNX Runtime vs " +
+                $"exported {result.OnnxPath} ({result.Precision.Name()}, {result.OnnxBytes / 1048576.0:F1} MB{int8}); ONNX Runtime vs " +
                 $"TorchSharp on {result.ProbeTexts} probe texts: max |Δ logit| {result.MaxAbsLogitDifference:G3}"));
             return 0;
         });

@@ -52,7 +52,7 @@ static class ModelCommand
         output.WriteLine($"labels:        {string.Join(", ", files.Labels)}");
         if (files.Thresholds != null)
             output.WriteLine("thresholds:    " + string.Join(", ", files.Thresholds.Select(t => string.Create(c, $"{t.Key} {t.Value:0.###}"))));
-        output.WriteLine(string.Create(c, $"model:         {files.OnnxPath} ({new FileInfo(files.OnnxPath!).Length / 1048576.0:F1} MB, {engine.Precision}), runs on ONNX Runtime"));
+        output.WriteLine(string.Create(c, $"model:         {files.OnnxPath} ({new FileInfo(files.OnnxPath!).Length / 1048576.0:F1} MB, {engine.Precision.Name()}), runs on ONNX Runtime"));
         output.WriteLine($"vocabulary:    {files.VocabPath} ({(files.DoLowerCase ? "lower-cased" : "cased")})");
     }
 

@@ -49,7 +49,7 @@ static class PredictCommand
             var request = new PredictRequest(parse.GetValue(model)!, parse.GetValue(texts) ?? [], parse.GetValue(input),
                 parse.GetValue(output), parse.GetValue(format), parse.GetValue(textColumn)!, parse.GetValue(idColumn)!,
                 parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize), parse.GetValue(chunkSize),
-                parse.GetValue(precision)!, EngineKinds.Parse(parse.GetValue(engine)!));
+                Precisions.Parse(parse.GetValue(precision), "--precision"), EngineKinds.Parse(parse.GetValue(engine)!));
             return Task.FromResult(Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation));
         });
         return command;
@@ -57,7 +57,7 @@ static class PredictCommand
 
     sealed record PredictRequest(string Model, string[] Texts, string? Input, string? Output, string? Format, string TextColumn,
                                  string IdColumn, double? Threshold, int? MaxTokens, int BatchSize, int ChunkSize,
-                                 string Precision, EngineKind Engine);
+                                 Precision Precision, EngineKind Engine);
 
     static int Run(PredictRequest r, TextWriter console, TextWriter error, CancellationToken cancellation)
     {

@@ -46,7 +46,7 @@ static class ServeCommand
                 Threshold = parse.GetValue(threshold),
                 MaxTokens = parse.GetValue(maxTokens),
                 BatchSize = parse.GetValue(batchSize),
-                Precision = parse.GetValue(precision)!,
+                Precision = Precisions.Parse(parse.GetValue(precision), "--precision"),
                 Engine = EngineKinds.Parse(parse.GetValue(engine)!),
                 MicroBatching = !parse.GetValue(noBatching),
                 MaxBatchTexts = parse.GetValue(batchTexts),

@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.CommandLine;
 using Spectre.Console;
 using TextTagger.Data;
@@ -35,8 +36,8 @@ static class TrainCommand
         var selectBy = Add(command, new Option<string>("--select-by") { Description = "Validation number that picks the saved model and drives early stopping: loss or auroc (mean ROC AUC)", DefaultValueFactory = _ => LowercaseEnumConverter<SelectionMetric>.Name(defaults.SelectBy) });
         selectBy.AcceptOnlyFromAmong([.. LowercaseEnumConverter<SelectionMetric>.Names]);
         var attentionDropout = Add(command, new Option<double?>("--attention-dropout") { Description = "Dropout on attention probabilities while training (0 lets libtorch use its fused attention kernel; the model's own is 0.1)", DefaultValueFactory = _ => defaults.AttentionDropout });
-        var precision = Add(command, new Option<string>("--precision") { Description = "Training steps' matrix products: bf16 (float32 master weights), fp32, or auto (bf16 where the CPU has native bfloat16)", DefaultValueFactory = _ => defaults.Precision });
-        precision.AcceptOnlyFromAmong([.. ComputePrecision.Names]);
+        var precision = Add(command, new Option<string>("--precision") { Description = "Training steps' matrix products: bf16 (float32 master weights), fp32, or auto (bf16 where the CPU has native bfloat16)", DefaultValueFactory = _ => defaults.Precision.Name() });
+        precision.AcceptOnlyFromAmong(Precisions.Requestable);
         var trainSeed = Add(command, new Option<int?>("--train-seed") { Description = "Seed of head initialisation, dropout and batch order (default: --seed); changing it alone keeps the same split" });
         var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
         var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss (or AUROC, see --select-by)", DefaultValueFactory = _ => defaults.Patience });
@@ -88,7 +89,7 @@ static class TrainCommand
                     Seed = parse.GetValue(splitOptions.Seed),
                     TrainSeed = parse.GetValue(trainSeed),
                     Threads = parse.GetValue(threads),
-                    Precision = parse.GetValue(precision)!,
+                    Precision = Precisions.Parse(parse.GetValue(precision), "--precision"),
                     AttentionDropout = parse.GetValue(attentionDropout),
                     Patience = parse.GetValue(patience),
                     MaxSteps = parse.GetValue(maxSteps),

@@ -27,7 +27,7 @@ public sealed record OnnxExportOptions
 }
 
 /// <param name="MaxAbsLogitDifference">Largest |exported − TorchSharp| logit on the probe texts (ONNX Runtime vs TorchSharp).</param>
-public sealed record OnnxExportResult(string Directory, string OnnxPath, long OnnxBytes, string Precision, int QuantizedMatMuls,
+public sealed record OnnxExportResult(string Directory, string OnnxPath, long OnnxBytes, Precision Precision, int QuantizedMatMuls,
                                       double MaxAbsLogitDifference, int ProbeTexts);
 
 /// <summary>
@@ -66,8 +66,8 @@ public static class OnnxExporter
         var model = BuildModel(pretrained, options);
         int quantized = 0;
         if (options.Quantize == OnnxQuantization.Int8) model = DynamicInt8Quantizer.Quantize(model, out quantized);
-        string precision = options.Quantize == OnnxQuantization.Int8 ? Precision.Int8 : Precision.Float32;
-        SetMetadata(model, OnnxContract.PrecisionKey, precision);
+        var precision = options.Quantize == OnnxQuantization.Int8 ? Precision.Int8 : Precision.Fp32;
+        SetMetadata(model, OnnxContract.PrecisionKey, precision.Name());
 
         double maxDiff = 0;
         AtomicDirectory.Write(target, temp =>
@@ -75,7 +75,7 @@ public static class OnnxExporter
             pretrained.WriteDescription(temp);
             File.WriteAllBytes(Path.Combine(temp, ModelDirectory.OnnxFile), model.ToByteArray());
             maxDiff = CompareWithTorch(pretrained, Path.Combine(temp, ModelDirectory.OnnxFile));
-            if (precision == Precision.Float32 && !(maxDiff <= Float32Tolerance))
+            if (precision == Precision.Fp32 && !(maxDiff <= Float32Tolerance))
                 throw new TextTaggerException($"the exported graph disagrees with the model (max |Δ logit| {maxDiff:G3} on the probe texts): " +
                                               "please report this model's config.json");
         });

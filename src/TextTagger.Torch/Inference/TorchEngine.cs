@@ -31,7 +31,7 @@ public sealed class TorchEngine : IInferenceEngine
     public static void Register() => InferenceEngines.Register(new TorchEngineProvider());
 
     public string Name => "torchsharp";
-    public string Precision => ComputePrecision.Name(_computeType);
+    public Precision Precision => ComputePrecision.Of(_computeType);
     public int LabelCount => _model.LabelCount;
     public BertForMultiLabelClassification Model => _model;
 

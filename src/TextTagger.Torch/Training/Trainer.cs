@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.Diagnostics;
 using TextTagger.Data;
 using TextTagger.Evaluation;
@@ -93,7 +94,7 @@ public sealed class Trainer
         var tensorBoard = new TensorBoardLogger(Path.Combine(_outputDirectory, TensorBoardFolder));
         var observer = new TrainingObservers(_observer, tensorBoard);
         observer.RunStarted(new TrainingPlan(train.Count, validation.Count, data.LabelNames, o.Epochs, stepsPerEpoch, totalSteps,
-            schedule.WarmupSteps, pretrained.Source.ToString(), pretrained.ParameterCount, TorchRuntime.Threads, ComputePrecision.Describe(o.Precision),
+            schedule.WarmupSteps, pretrained.Source.ToString(), pretrained.ParameterCount, TorchRuntime.Threads, ComputePrecision.Describe(o.Precision).Name(),
             progress.Epoch, progress.GlobalStep));
 
         var run = new RunState(progress, Stopwatch.StartNew());

@@ -1,3 +1,4 @@
+using TextTagger.Inference.Engines;
 using System.Text.Json.Serialization;
 using TextTagger.Data;
 
@@ -37,7 +38,7 @@ public sealed record TrainingOptions
     /// <summary>"auto", "fp32" or "bf16": the type of the encoder's matrix products during training steps (bf16 keeps
     /// float32 master weights, see <see cref="Modeling.Autocast"/>); auto: bf16 where the CPU has native bfloat16.
     /// Validation and prediction run in float32.</summary>
-    public string Precision { get; init; } = Modeling.ComputePrecision.Auto;
+    public Precision Precision { get; init; } = Precision.Auto;
     /// <summary>Dropout on the attention probabilities while training; null: the model's attention_probs_dropout_prob
     /// (0.1 for BERT and MiniLM). 0 lets libtorch use its fused attention kernel: 1.2–1.6× faster training with the same
     /// validation AUROC on the shared data (QUALITY.md). Saved in the model's config.json.</summary>
@@ -98,7 +99,7 @@ public sealed record TrainingOptions
         Require(MaxSteps is null or >= 1, $"--max-steps must be ≥ 1, got {MaxSteps}");
         Require(LimitRows is null or >= 2, $"--limit-rows must be ≥ 2, got {LimitRows}");
         Require(PositiveWeightCap is null or >= 1, $"--pos-weight-cap must be ≥ 1, got {PositiveWeightCap}");
-        Require(Modeling.ComputePrecision.Names.Contains(Precision), $"--precision must be one of {string.Join(", ", Modeling.ComputePrecision.Names)}, got '{Precision}'");
+        Require(Precision is Precision.Auto or Precision.Fp32 or Precision.Bf16, $"--precision must be one of {string.Join(", ", Precisions.Requestable)}, got '{Precision.Name()}'");
         Require(AttentionDropout is null or >= 0 and < 1, $"--attention-dropout must be in [0, 1), got {AttentionDropout}");
         Require(RareLabelRepeat >= 1, $"--oversample-rare must be ≥ 1, got {RareLabelRepeat}");
         Require(RareLabelShare is > 0 and <= 1, $"--rare-label-share must be in (0, 1], got {RareLabelShare}");

@@ -42,7 +42,7 @@ public sealed class Tagger : IDisposable
     /// bfloat16, probabilities differ by about 1e-2) or "auto" (bf16 where native). An ONNX model runs as exported.</param>
     /// <param name="engine">Auto: model.onnx when the directory has one, else TorchSharp weights.</param>
     public static Tagger Load(string modelDirectory, IReadOnlyList<string>? labels = null, double? threshold = null,
-                              int? maxTokens = null, int batchSize = DefaultBatchSize, string precision = Engines.Precision.Float32,
+                              int? maxTokens = null, int batchSize = DefaultBatchSize, Precision precision = Engines.Precision.Fp32,
                               EngineKind engine = EngineKind.Auto, int threads = 0)
     {
         if (threshold is { } t) LabelThresholds.Validate(t);
@@ -73,8 +73,8 @@ public sealed class Tagger : IDisposable
     public int BatchSize { get; }
     /// <summary>What runs the model.</summary>
     public IInferenceEngine Engine => _engine;
-    /// <summary>"fp32", "bf16" or "int8": the type of the model's matrix products.</summary>
-    public string Precision => _engine.Precision;
+
+    public Precision Precision => _engine.Precision;
     /// <summary>Where the model came from.</summary>
     public string Source { get; }
 

@@ -39,7 +39,7 @@ public sealed class MiniLmExportTests : IDisposable
     public void Int8_export_quantizes_every_encoder_and_head_matrix_product_and_stays_close()
     {
         var result = OnnxExporter.Export(_model, _folder["int8"], new OnnxExportOptions { Quantize = OnnxQuantization.Int8 });
-        Assert.Equal("int8", result.Precision);
+        Assert.Equal(TextTagger.Inference.Engines.Precision.Int8, result.Precision);
         Assert.Equal(6 * 6 + 1, result.QuantizedMatMuls);   // q, k, v, attention output, intermediate, output per layer; classifier
         long fp32Bytes = new FileInfo(Path.Combine(_model, "model.safetensors")).Length;
         // Matrix-product weights and the word-embedding table in int8: about a quarter of the float32 bytes.
@@ -47,7 +47,7 @@ public sealed class MiniLmExportTests : IDisposable
 
         using var torch = Tagger.Load(_model);
         using var int8 = Tagger.Load(_folder["int8"]);
-        Assert.Equal("int8", int8.Precision);
+        Assert.Equal(TextTagger.Inference.Engines.Precision.Int8, int8.Precision);
         var expected = torch.PredictProbabilities(_comments);
         var actual = int8.PredictProbabilities(_comments);
         double mean = 0, max = 0;

@@ -34,7 +34,7 @@ public class OnnxExportTests
         string model = TinyModelDirectory.Create(folder["model"], Labels, pooling, hiddenAct: activation, initializerRange: 0.2);
         var result = OnnxExporter.Export(model, folder["onnx"]);
 
-        Assert.Equal(Precision.Float32, result.Precision);
+        Assert.Equal(Precision.Fp32, result.Precision);
         Assert.True(result.MaxAbsLogitDifference <= 1e-4, $"probe Δ {result.MaxAbsLogitDifference}");
         foreach (var file in new[] { "model.onnx", "config.json", "vocab.txt", "tokenizer_config.json", "thresholds.json" })
             Assert.True(File.Exists(folder.Combine("onnx", file)), file);

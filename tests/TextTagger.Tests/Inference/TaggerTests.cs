@@ -33,15 +33,15 @@ public class TaggerTests : IDisposable
         string dir = TinyModelDirectory.Create(_folder.Combine("tiny"), ["toxic", "insult"]);
         string[] texts = ["good nice kind", "bad", "ugly rude angry hate hate hate w1 w2 w3", "love"];
         using var exact = Tagger.Load(dir);
-        using var fast = Tagger.Load(dir, precision: "bf16");
-        Assert.Equal("fp32", exact.Precision);
-        Assert.Equal("bf16", fast.Precision);
+        using var fast = Tagger.Load(dir, precision: TextTagger.Inference.Engines.Precision.Bf16);
+        Assert.Equal(TextTagger.Inference.Engines.Precision.Fp32, exact.Precision);
+        Assert.Equal(TextTagger.Inference.Engines.Precision.Bf16, fast.Precision);
         var a = exact.PredictProbabilities(texts);
         var b = fast.PredictProbabilities(texts);
         double maxDiff = 0;
         for (int i = 0; i < texts.Length; i++)
             for (int l = 0; l < 2; l++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i, l] - b[i, l]));
         Assert.InRange(maxDiff, 1e-9, 0.02);
-        Assert.Throws<TextTaggerException>(() => Tagger.Load(dir, precision: "fp16"));
+        Assert.Throws<TextTaggerException>(() => TextTagger.Inference.Engines.Precisions.Parse("fp16"));
     }
 }

@@ -71,10 +71,12 @@ public class AutocastTests
     [Fact]
     public void Precision_names_resolve_and_unknown_ones_are_user_errors()
     {
-        Assert.Null(ComputePrecision.Resolve("fp32"));
-        Assert.Equal(ScalarType.BFloat16, ComputePrecision.Resolve("bf16"));
-        Assert.Equal(Autocast.CpuHasNativeBFloat16 ? "bf16" : "fp32", ComputePrecision.Describe("auto"));
-        var error = Assert.Throws<TextTaggerException>(() => ComputePrecision.Resolve("fp16"));
-        Assert.Contains("auto, fp32, bf16", error.Message);
+        Assert.Null(ComputePrecision.Resolve(TextTagger.Inference.Engines.Precision.Fp32));
+        Assert.Equal(ScalarType.BFloat16, ComputePrecision.Resolve(TextTagger.Inference.Engines.Precision.Bf16));
+        Assert.Equal(Autocast.CpuHasNativeBFloat16 ? TextTagger.Inference.Engines.Precision.Bf16 : TextTagger.Inference.Engines.Precision.Fp32, ComputePrecision.Describe(TextTagger.Inference.Engines.Precision.Auto));
+        var error = Assert.Throws<TextTaggerException>(() => TextTagger.Inference.Engines.Precisions.Parse("fp16", "--precision"));
+        Assert.Equal("--precision must be one of auto, fp32, bf16, int8, got 'fp16'", error.Message);
+        var int8 = Assert.Throws<TextTaggerException>(() => TextTagger.Inference.Engines.Precisions.Parse("int8", "--precision"));
+        Assert.StartsWith("--precision must be one of auto, fp32, bf16, got 'int8'", int8.Message);
     }
 }

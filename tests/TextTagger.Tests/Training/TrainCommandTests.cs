@@ -23,7 +23,7 @@ public class TrainCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Error);
         var options = TextTagger.Training.TrainingSummary.Read(Path.Combine(output, "train.json")).Options;
-        Assert.Equal((5.0, 0.0, "fp32"), (options.PositiveWeightCap, options.AttentionDropout, options.Precision));
+        Assert.Equal(((double?)5.0, (double?)0.0, TextTagger.Inference.Engines.Precision.Fp32), (options.PositiveWeightCap, options.AttentionDropout, options.Precision));
         Assert.Equal((TextTagger.Training.SelectionMetric.Auroc, 2, 0.25, (int?)3), (options.SelectBy, options.RareLabelRepeat, options.RareLabelShare, options.TrainSeed));
         Assert.Contains("over-sampling: rows carrying hateful × 2", result.Output);
         Assert.Contains("\"attention_probs_dropout_prob\": 0,", File.ReadAllText(Path.Combine(output, "model", "config.json")));

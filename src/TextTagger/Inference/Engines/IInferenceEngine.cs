@@ -12,7 +12,7 @@ public interface IInferenceEngine : IDisposable
     /// <summary>"torchsharp" or "onnxruntime".</summary>
     string Name { get; }
     /// <summary>"fp32", "bf16" or "int8": the type of the matrix products.</summary>
-    string Precision { get; }
+    Precision Precision { get; }
     int LabelCount { get; }
     /// <summary>Logits [batch × labels], row-major, for one padded batch.</summary>
     float[] Forward(PaddedBatch batch);

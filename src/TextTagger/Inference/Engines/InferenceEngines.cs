@@ -6,7 +6,7 @@ namespace TextTagger.Inference.Engines;
 /// <param name="Labels">Labels for a fresh head (the bundled "minilm" only); null: the model's own.</param>
 /// <param name="Precision">A <see cref="Engines.Precision"/> name.</param>
 /// <param name="Threads">Intra-op threads; 0: one per core.</param>
-public sealed record EngineRequest(IReadOnlyList<string>? Labels = null, string Precision = Engines.Precision.Float32, int Threads = 0);
+public sealed record EngineRequest(IReadOnlyList<string>? Labels = null, Precision Precision = Precision.Fp32, int Threads = 0);
 
 /// <summary>An engine with what the tagger needs to know about its model.</summary>
 /// <param name="Source">Where the model came from, for `model info` and logs.</param>
@@ -48,7 +48,6 @@ public static class InferenceEngines
     public static LoadedEngine Open(string model, EngineKind kind, EngineRequest request)
     {
         if (string.IsNullOrWhiteSpace(model)) throw new TextTaggerException("No model given: pass --model DIR.");
-        Precision.Check(request.Precision);
         IEngineProvider[] providers;
         lock (Gate) providers = [.. Providers];
         bool isDirectory = Directory.Exists(model);

@@ -16,7 +16,7 @@ public sealed class OnnxRuntimeEngine : IInferenceEngine
     readonly RunOptions _runOptions = new();
     static readonly string[] OutputNames = [OnnxContract.Logits];
 
-    OnnxRuntimeEngine(InferenceSession session, int labelCount, bool takesTokenTypes, string precision)
+    OnnxRuntimeEngine(InferenceSession session, int labelCount, bool takesTokenTypes, Precision precision)
     {
         _session = session;
         LabelCount = labelCount;
@@ -25,7 +25,7 @@ public sealed class OnnxRuntimeEngine : IInferenceEngine
     }
 
     public string Name => "onnxruntime";
-    public string Precision { get; }
+    public Precision Precision { get; }
     public int LabelCount { get; }
     /// <summary>The metadata the exporter wrote (labels, thresholds, precision, …).</summary>
     public IReadOnlyDictionary<string, string> Metadata => _session.ModelMetadata.CustomMetadataMap;
@@ -56,7 +56,9 @@ public sealed class OnnxRuntimeEngine : IInferenceEngine
         try
         {
             bool tokenTypes = CheckContract(session, onnxPath, labelCount);
-            string precision = session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(OnnxContract.PrecisionKey, Engines.Precision.Float32);
+            // A file from another exporter has no precision metadata: it is float32 as far as we know.
+            var precision = LowercaseEnumConverter<Precision>.TryParse(
+                session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(OnnxContract.PrecisionKey), out var declared) ? declared : Precision.Fp32;
             return new OnnxRuntimeEngine(session, labelCount, tokenTypes, precision);
         }
         catch

@@ -15,7 +15,7 @@ internal sealed class OnnxRuntimeProvider : IEngineProvider
         if (files.OnnxPath == null)
             throw new TextTaggerException($"{files.Directory} has no {ModelDirectory.OnnxFile}: export it first " +
                                           $"(texttagger export --model {files.Directory} --out DIR) or use --engine torch");
-        if (request.Precision == Precision.BFloat16)
+        if (request.Precision == Precision.Bf16)
             throw new TextTaggerException("precision bf16 is for the TorchSharp engine; an ONNX model runs in the precision it was exported with (fp32 or int8)");
         if (request.Labels != null && !request.Labels.SequenceEqual(files.Labels))
             throw new TextTaggerException($"{files.Directory}: an exported model keeps its labels ({string.Join(", ", files.Labels)})");
@@ -23,6 +23,6 @@ internal sealed class OnnxRuntimeProvider : IEngineProvider
             throw new TextTaggerException($"{files.Directory}: config.json names no labels (id2label)");
         var engine = OnnxRuntimeEngine.Open(files.OnnxPath, files.Labels.Count, request.Threads);
         return new LoadedEngine(engine, files.Labels, files.VocabPath, files.DoLowerCase, files.Thresholds, files.MaxTokens,
-                                files.Config.MaxPositionEmbeddings, $"ONNX model {files.OnnxPath} ({engine.Precision})");
+                                files.Config.MaxPositionEmbeddings, $"ONNX model {files.OnnxPath} ({engine.Precision.Name()})");
     }
 }
