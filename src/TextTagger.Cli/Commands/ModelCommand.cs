@@ -71,7 +71,7 @@ static class ModelCommand
             output.WriteLine("thresholds:    " + string.Join(", ", loaded.Thresholds.Select(t => string.Create(c, $"{t.Key} {t.Value:0.###}"))));
         output.WriteLine($"weights:       {loaded.Source}");
         output.WriteLine($"weights file:  {loaded.Source.WeightsPath}");
-        if (loaded.Source.Kind == "bundled") output.WriteLine($"cache:         {loaded.Source.Directory}");
+        if (loaded.Source.Kind == ModelSourceKind.Bundled) output.WriteLine($"cache:         {loaded.Source.Directory}");
         output.WriteLine($"vocabulary:    {loaded.VocabPath} ({(loaded.DoLowerCase ? "lower-cased" : "cased")})");
         long rss = Process.GetCurrentProcess().WorkingSet64;
         output.WriteLine(string.Create(c, $"load:          {loaded.LoadTime.TotalMilliseconds:F0} ms, process RSS {rss / 1048576.0:F0} MB after load"));

@@ -60,7 +60,7 @@ public sealed class PretrainedModel : IDisposable
             {
                 var report = MiniLmCache.ConvertInto(model, directory);
                 model.eval();
-                var source = new ModelSource("bundled", directory, BundledMiniLm.LocatePackageDll(), ConvertedNow: true);
+                var source = new ModelSource(ModelSourceKind.Bundled, directory, BundledMiniLm.LocatePackageDll(), ConvertedNow: true);
                 return new PretrainedModel(model, source, chosen, Path.Combine(directory, ModelDirectory.VocabFile), true, null,
                                            report, clock.Elapsed);
             }
@@ -92,7 +92,7 @@ public sealed class PretrainedModel : IDisposable
             using (var weights = checkpoint.OpenWeights())
                 report = StateDictLoader.Load(model, weights, keepClassifier);
             model.eval();
-            var source = new ModelSource(bundled ? "bundled" : "directory", checkpoint.Directory, checkpoint.WeightsPath, ConvertedNow: false);
+            var source = new ModelSource(bundled ? ModelSourceKind.Bundled : ModelSourceKind.Directory, checkpoint.Directory, checkpoint.WeightsPath, ConvertedNow: false);
             var thresholds = keepClassifier && report.ClassifierLoaded ? checkpoint.Thresholds : null;
             return new PretrainedModel(model, source, chosen, checkpoint.VocabPath, checkpoint.DoLowerCase, thresholds, report, clock.Elapsed)
             {
