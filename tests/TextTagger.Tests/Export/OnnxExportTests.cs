@@ -82,3 +82,27 @@ public class OnnxExportTests
     internal static double ModelMaxAbsDiff(float[,] a, float[,] b) =>
         a.Cast<float>().Zip(b.Cast<float>(), (x, y) => (double)Math.Abs(x - y)).Max();
 }
+
+/// <summary>One ONNX Runtime session serves many threads at once (no lock): the answers are the sequential ones.</summary>
+public class OnnxEngineConcurrencyTests(TextTagger.Tests.Serving.TinyModelFixture model) : IClassFixture<TextTagger.Tests.Serving.TinyModelFixture>
+{
+    [Fact]
+    public async Task Concurrent_callers_share_one_session_and_get_the_sequential_answers()
+    {
+        using var tagger = Tagger.Load(model.Exported);
+        var texts = OnnxExportTests.WordTexts(64, seed: 9);
+        var expected = tagger.PredictLogits(texts);
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+        {
+            var mine = texts.Where((_, i) => i % 8 == worker).ToArray();
+            return (worker, logits: tagger.PredictLogits(mine));
+        })));
+        foreach (var (worker, logits) in results)
+        {
+            var rows = Enumerable.Range(0, texts.Length).Where(i => i % 8 == worker).ToArray();
+            for (int r = 0; r < rows.Length; r++)
+                for (int l = 0; l < tagger.Labels.Count; l++)
+                    Assert.Equal(expected[rows[r], l], logits[r, l], 1e-5f);
+        }
+    }
+}
