@@ -10,6 +10,14 @@ namespace TextTagger.Inference;
 /// </summary>
 public static class LogitsRunner
 {
+    /// <summary>A batch is also cut before a row that would make its padded tokens exceed its real tokens by more than
+    /// this share. Sorted neighbours in a large input are of similar length, so this rarely cuts there; a served
+    /// micro-batch of a few texts of any length would otherwise be padded to its longest one.</summary>
+    public const double MaxPaddingShare = 0.25;
+
+    /// <summary>…unless the padding is this few tokens anyway (short texts: a forward call costs more than that).</summary>
+    public const int PaddingAllowance = 256;
+
     /// <summary>Logits [rows, labels] in the order of <paramref name="ids"/>.</summary>
     /// <param name="fixedLength">Pad every batch to this length instead of its longest row.</param>
     /// <param name="rowsDone">Called after each batch with the number of rows scored so far.</param>
@@ -20,9 +28,9 @@ public static class LogitsRunner
         int labels = engine.LabelCount;
         var logits = new float[ids.Count, labels];
         int[] order = Enumerable.Range(0, ids.Count).OrderBy(i => ids[i].Length).ToArray();
-        for (int start = 0; start < order.Length; start += batchSize)
+        for (int start = 0; start < order.Length;)
         {
-            int count = Math.Min(batchSize, order.Length - start);
+            int count = fixedLength != null ? Math.Min(batchSize, order.Length - start) : BatchEnd(ids, order, start, batchSize) - start;
             var rows = new long[count][];
             for (int i = 0; i < count; i++) rows[i] = ids[order[start + i]];
             var batch = PaddedBatch.FromIds(rows, fixedLength ?? rows.Max(r => r.Length), padId);
@@ -30,9 +38,28 @@ public static class LogitsRunner
             for (int i = 0; i < count; i++)
                 for (int l = 0; l < labels; l++)
                     logits[order[start + i], l] = values[i * labels + l];
-            rowsDone?.Invoke(start + count);
+            start += count;
+            rowsDone?.Invoke(start);
         }
         return logits;
+    }
+
+    /// <summary>Where the batch that starts at <paramref name="start"/> ends (exclusive): at most
+    /// <paramref name="batchSize"/> rows, and no more padding than <see cref="MaxPaddingShare"/> of its tokens (or
+    /// <see cref="PaddingAllowance"/> tokens).</summary>
+    static int BatchEnd(IReadOnlyList<long[]> ids, int[] order, int start, int batchSize)
+    {
+        long realTokens = ids[order[start]].Length;
+        int end = start + 1;
+        while (end < order.Length && end - start < batchSize)
+        {
+            long next = ids[order[end]].Length;   // the longest so far: rows are sorted by length
+            long padding = (end - start + 1) * next - (realTokens + next);
+            if (padding > Math.Max(MaxPaddingShare * (realTokens + next), PaddingAllowance)) break;
+            realTokens += next;
+            end++;
+        }
+        return end;
     }
 
     /// <summary>Per-label probabilities (sigmoid) of logits, as doubles for the metrics.</summary>
