@@ -98,6 +98,10 @@ public sealed class Tagger : IDisposable
         return predictions;
     }
 
+    /// <summary>Which words made the model say what it says about <paramref name="text"/>: a signed score per word and
+    /// label (occlusion, <see cref="Explaining.OcclusionExplainer"/>).</summary>
+    public Explaining.Explanation Explain(string text) => Explaining.OcclusionExplainer.Explain(this, text);
+
     /// <summary>Probabilities [texts, labels].</summary>
     public double[,] PredictProbabilities(IReadOnlyList<string> texts, Action<int>? rowsDone = null) =>
         LogitsRunner.Probabilities(PredictLogits(texts, rowsDone));

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using TextTagger.Data;
+using TextTagger.Export;
+using TextTagger.Inference;
+using TextTagger.Inference.Explaining;
+using TextTagger.Tests.TestSupport;
+using TextTagger.Tests.Training;
+using TextTagger.Training;
+
+namespace TextTagger.Tests.Inference;
+
+/// <summary>A tiny BERT trained on a rule whose answer is known ("rude" → rude, "hate" → hateful), then explained.</summary>
+public sealed class RuleModelFixture : IDisposable
+{
+    readonly TempFolder _folder = new();
+
+    public RuleModelFixture()
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 1200);
+        string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        var options = new TrainingOptions
+        {
+            Model = encoder, Epochs = 8, Patience = 8, BatchSize = 32, MaxTokens = 32, LearningRate = 3e-3, WarmupFraction = 0.1,
+            ValidationFraction = 0.2, Threads = 1, Seed = 5, Pooling = PoolingMode.Mean,
+        };
+        new Trainer(data, new CsvLoadOptions(), options, _folder.Combine("run")).Run();
+        Directory = _folder.Combine("run", Trainer.ModelFolder);
+        Exported = OnnxExporter.Export(Directory, _folder.Combine("onnx")).Directory;
+    }
+
+    public string Directory { get; }
+    public string Exported { get; }
+    public void Dispose() => _folder.Dispose();
+}
+
+[Collection(TorchRandomCollection.Name)]
+public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixture>
+{
+    [Fact]
+    public void The_rules_trigger_word_ranks_first_for_its_label_and_spans_point_into_the_text()
+    {
+        using var tagger = Tagger.Load(model.Directory);
+        const string text = "w1 good  w7 rude w12, w30 hate w2!";
+        var e = tagger.Explain(text);
+
+        Assert.False(e.Truncated);
+        Assert.Equal(["w1", "good", "w7", "rude", "w12", ",", "w30", "hate", "w2", "!"], e.Words.Select(w => w.Text));
+        Assert.All(e.Words, w => Assert.Equal(w.Text, text.Substring(w.Start, w.Length)));
+        Assert.Equal("rude", e.TopWords("rude", 1).Single().Text);
+        Assert.Equal("hate", e.TopWords("hateful", 1).Single().Text);
+        // Leaving the trigger out takes most of its label's probability away; a filler word barely moves it.
+        int rude = e.LabelIndex("rude");
+        Assert.True(e.Words[3].Scores[rude] > 0.3, $"rude's score {e.Words[3].Scores[rude]}");
+        Assert.True(Math.Abs(e.Words[0].Scores[rude]) < e.Words[3].Scores[rude] / 5);
+        var alone = tagger.Predict(text).Probabilities;   // scored alone vs in a batch of its variants: padding only
+        Assert.All(Enumerable.Range(0, alone.Count), l => Assert.Equal(alone[l], e.Prediction.Probabilities[l], 1e-6));
+    }
+
+    [Fact]
+    public void A_text_past_the_token_limit_is_explained_on_the_part_the_model_reads()
+    {
+        using var tagger = Tagger.Load(model.Directory);   // 32 tokens
+        string text = string.Join(' ', Enumerable.Range(0, 40).Select(i => $"w{i % 9}")) + " rude";
+        var e = tagger.Explain(text);
+        Assert.True(e.Truncated);
+        Assert.Equal(30, e.Words.Count);   // 32 tokens minus [CLS] and [SEP], one piece per word
+        Assert.DoesNotContain(e.Words, w => w.Text == "rude");
+    }
+
+    [Fact]
+    public void The_onnx_export_gives_the_same_explanation()
+    {
+        using var torch = Tagger.Load(model.Directory);
+        using var onnx = Tagger.Load(model.Exported);
+        const string text = "w3 rude w5 hate kind w9";
+        var a = torch.Explain(text);
+        var b = onnx.Explain(text);
+        for (int w = 0; w < a.Words.Count; w++)
+            for (int l = 0; l < a.Labels.Count; l++)
+                Assert.Equal(a.Words[w].Scores[l], b.Words[w].Scores[l], 1e-4);
+    }
+
+    [Fact]
+    public void The_cli_marks_the_top_words_and_writes_json()
+    {
+        var plain = CliRunner.Run("explain", "--model", model.Exported, "--label", "rude", "--top", "1", "w1 rude w2");
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.Contains("  rude: rude (+", plain.Output);
+        Assert.Contains("    w1 [rude] w2", plain.Output);
+
+        var json = CliRunner.Run("explain", "--model", model.Exported, "--format", "json", "w1 hate");
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var document = JsonDocument.Parse(json.Output);
+        var words = document.RootElement.GetProperty("explanations")[0].GetProperty("words");
+        Assert.Equal(["w1", "hate"], words.EnumerateArray().Select(w => w.GetProperty("text").GetString()));
+        Assert.Equal(3, words[1].GetProperty("start").GetInt32());
+        Assert.True(words[1].GetProperty("scores").GetProperty("hateful").GetDouble() > 0.3);
+
+        var unknown = CliRunner.Run("explain", "--model", model.Exported, "--label", "spam", "text");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal("error: --label spam: the model's labels are rude, hateful\n", unknown.Error);
+    }
+}
