@@ -16,3 +16,16 @@ public sealed record LabelsResponse(IReadOnlyList<string> Labels, IReadOnlyDicti
 
 /// <summary>GET /healthz answer.</summary>
 public sealed record HealthResponse(string Status, int Labels, bool MicroBatching);
+
+/// <summary>POST /v1/explain body: `{"texts": ["…", …], "labels": ["insult"]}` (labels optional: all).</summary>
+public sealed record ExplainRequest(IReadOnlyList<string?>? Texts, IReadOnlyList<string>? Labels);
+
+/// <summary>POST /v1/explain answer: the labels explained, then one explanation per text in request order.</summary>
+public sealed record ExplainResponse(IReadOnlyList<string> Labels, IReadOnlyList<TextExplanation> Explanations);
+
+/// <summary>One text: its prediction (every label), whether it was cut at the token limit, and each word the model read
+/// with its character span (UTF-16 offsets into the text) and score per explained label.</summary>
+public sealed record TextExplanation(IReadOnlyDictionary<string, double> Probabilities, IReadOnlyList<string> Tags, bool Truncated,
+                                     IReadOnlyList<ExplainedWord> Words);
+
+public sealed record ExplainedWord(string Text, int Start, int Length, IReadOnlyDictionary<string, double> Scores);

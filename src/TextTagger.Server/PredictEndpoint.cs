@@ -35,7 +35,7 @@ static class PredictEndpoint
             return Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", Describe(e));
         }
 
-        if (Check(parsed, options) is { } problem) return problem;
+        if (Check(parsed?.Texts, options) is { } problem) return problem;
         var texts = parsed!.Texts!.Select(t => t!).ToArray();
         var predictions = await predictor.PredictAsync(texts, context.RequestAborted);
         return Results.Ok(ToResponse(model.Tagger.Labels, predictions));
@@ -57,11 +57,11 @@ static class PredictEndpoint
         };
     }
 
-    static IResult? Check(PredictRequest? parsed, TaggerServerOptions options)
+    /// <summary>The checks /v1/predict and /v1/explain share: texts present, not empty, not too many, no null, none too long.</summary>
+    internal static IResult? Check(IReadOnlyList<string?>? texts, TaggerServerOptions options)
     {
-        if (parsed?.Texts == null)
+        if (texts == null)
             return Problems.Create(StatusCodes.Status400BadRequest, "Missing texts", "the body must be {\"texts\": [\"...\"]}: 'texts' is missing");
-        var texts = parsed.Texts;
         if (texts.Count == 0)
             return Problems.Create(StatusCodes.Status400BadRequest, "No texts", "'texts' is empty: send at least one text");
         if (texts.Count > options.MaxTextsPerRequest)
@@ -79,7 +79,7 @@ static class PredictEndpoint
     }
 
     /// <summary>The body, or null when it is larger than the limit (checked against Content-Length first, then as read).</summary>
-    static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellation)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellation)
     {
         if (request.ContentLength > limit) return null;
         using var memory = new MemoryStream();

@@ -72,6 +72,14 @@ public static class TaggerServer
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        app.MapPost("/v1/explain", ExplainEndpoint.HandleAsync)
+            .WithName("Explain")
+            .WithSummary("Which words drove each label, per text (occlusion)")
+            .Accepts<ExplainRequest>("application/json")
+            .Produces<ExplainResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         app.MapGet("/v1/labels", (ServedModel model) =>
                 new LabelsResponse(model.Tagger.Labels,
                     model.Tagger.Labels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => model.Tagger.Thresholds[x.i])))

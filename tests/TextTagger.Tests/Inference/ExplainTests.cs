@@ -3,6 +3,10 @@ using TextTagger.Data;
 using TextTagger.Export;
 using TextTagger.Inference;
 using TextTagger.Inference.Explaining;
+using System.Net;
+using System.Net.Http.Json;
+using TextTagger.Server;
+using TextTagger.Tests.Serving;
 using TextTagger.Tests.TestSupport;
 using TextTagger.Tests.Training;
 using TextTagger.Training;
@@ -99,5 +103,35 @@ public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixtu
         var unknown = CliRunner.Run("explain", "--model", model.Exported, "--label", "spam", "text");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Equal("error: --label spam: the model's labels are rude, hateful\n", unknown.Error);
+    }
+
+    [Fact]
+    public async Task Http_explain_gives_the_librarys_words_and_scores_and_the_predict_limits()
+    {
+        using var library = Tagger.Load(model.Exported);
+        var expected = library.Explain("w4 rude w8");
+        await using var factory = new TaggerServerFactory(new TaggerServerOptions { ModelDirectory = model.Exported, MaxTextLength = 50 });
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/v1/explain", new { texts = new[] { "w4 rude w8" }, labels = new[] { "rude" } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["rude"], json.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        var first = json.RootElement.GetProperty("explanations")[0];
+        Assert.False(first.GetProperty("truncated").GetBoolean());
+        Assert.Equal(2, first.GetProperty("probabilities").EnumerateObject().Count());   // every label's probability
+        var words = first.GetProperty("words").EnumerateArray().ToArray();
+        Assert.Equal(["w4", "rude", "w8"], words.Select(w => w.GetProperty("text").GetString()));
+        Assert.Equal(3, words[1].GetProperty("start").GetInt32());
+        Assert.Equal(["rude"], words[1].GetProperty("scores").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(expected.Words[1].Scores[0], words[1].GetProperty("scores").GetProperty("rude").GetDouble(), 1e-9);
+
+        var tooLong = await client.PostAsJsonAsync("/v1/explain", new { texts = new[] { new string('a', 51) } });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLong.StatusCode);
+        var unknown = await client.PostAsJsonAsync("/v1/explain", new { texts = new[] { "hi" }, labels = new[] { "spam" } });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("'spam' is not one of the model's labels (rude, hateful)", await unknown.Content.ReadAsStringAsync());
+        var openApi = await client.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/v1/explain", openApi);
     }
 }
