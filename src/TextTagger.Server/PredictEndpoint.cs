@@ -1,114 +1,21 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using TextTagger.Inference;
 
 namespace TextTagger.Server;
 
-/// <summary>
-/// POST /v1/predict: checks the request (content type, body size, JSON shape, text count and length) and answers
-/// every problem with RFC 7807 problem details — 400, 413 or 415 — before any text reaches the model.
-/// </summary>
+/// <summary>POST /v1/predict: probabilities and tags per text, after the checks of <see cref="TextsRequest"/>.</summary>
 static class PredictEndpoint
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static async Task<IResult> HandleAsync(HttpContext context, IPredictionService predictor, ServedModel model,
                                                   TaggerServerOptions options)
     {
-        var request = context.Request;
-        if (!request.HasJsonContentType())
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type",
-                $"send the body as application/json, not '{request.ContentType ?? "no content type"}'");
-
-        var body = await ReadBodyAsync(request, options.MaxRequestBodyBytes, context.RequestAborted);
-        if (body == null)
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                $"the body may hold at most {options.MaxRequestBodyBytes:N0} bytes");
-
-        PredictRequest? parsed;
-        try
-        {
-            parsed = JsonSerializer.Deserialize<PredictRequest>(body, Json);
-        }
-        catch (JsonException e)
-        {
-            return Problems.Create(StatusCodes.Status400BadRequest, "Malformed JSON", Describe(e));
-        }
-
-        if (Check(parsed?.Texts, options) is { } problem) return problem;
+        var (parsed, problem) = await TextsRequest.ReadAsync<PredictRequest>(context, options, r => r?.Texts);
+        if (problem != null) return problem;
         var texts = parsed!.Texts!.Select(t => t!).ToArray();
         var predictions = await predictor.PredictAsync(texts, context.RequestAborted);
         return Results.Ok(ToResponse(model.Tagger.Labels, predictions));
     }
 
-    /// <summary>What is wrong, in the request's own terms (System.Text.Json's messages name .NET types).</summary>
-    internal static string Describe(JsonException e)
-    {
-        string where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-        bool wrongType = e.Message.Contains("could not be converted", StringComparison.Ordinal);
-        string? path = e.Path is { Length: > 2 } p && p.StartsWith("$.") ? p[2..] : null;
-        if (!wrongType) return $"the body is not valid JSON{where}: send {{\"texts\": [\"...\"]}}";
-        return path switch
-        {
-            null => $"the body must be a JSON object {{\"texts\": [\"...\"]}}{where}",
-            "texts" => $"'texts' must be an array of strings{where}",
-            _ when path.StartsWith("texts[") => $"{path} must be a string{where}",
-            _ => $"{path} has the wrong type{where}: send {{\"texts\": [\"...\"]}}",
-        };
-    }
-
-    /// <summary>The checks /v1/predict and /v1/explain share: texts present, not empty, not too many, no null, none too long.</summary>
-    internal static IResult? Check(IReadOnlyList<string?>? texts, TaggerServerOptions options)
-    {
-        if (texts == null)
-            return Problems.Create(StatusCodes.Status400BadRequest, "Missing texts", "the body must be {\"texts\": [\"...\"]}: 'texts' is missing");
-        if (texts.Count == 0)
-            return Problems.Create(StatusCodes.Status400BadRequest, "No texts", "'texts' is empty: send at least one text");
-        if (texts.Count > options.MaxTextsPerRequest)
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Too many texts",
-                $"at most {options.MaxTextsPerRequest:N0} texts per request, got {texts.Count:N0}");
-        for (int i = 0; i < texts.Count; i++)
-        {
-            if (texts[i] == null)
-                return Problems.Create(StatusCodes.Status400BadRequest, "Null text", $"texts[{i}] is null: every text must be a string");
-            if (texts[i]!.Length > options.MaxTextLength)
-                return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Text too long",
-                    $"texts[{i}] has {texts[i]!.Length:N0} characters; at most {options.MaxTextLength:N0} are accepted");
-        }
-        return null;
-    }
-
-    /// <summary>The body, or null when it is larger than the limit (checked against Content-Length first, then as read).</summary>
-    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellation)
-    {
-        if (request.ContentLength > limit) return null;
-        using var memory = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, cancellation)) > 0)
-            {
-                if (memory.Length + read > limit) return null;
-                memory.Write(buffer, 0, read);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;   // the server's own body limit
-        }
-        return memory.ToArray();
-    }
-
-    static PredictResponse ToResponse(IReadOnlyList<string> labels, IReadOnlyList<Prediction> predictions)
-    {
-        var items = new TextPrediction[predictions.Count];
-        for (int i = 0; i < items.Length; i++)
-        {
-            var probabilities = new Dictionary<string, double>(labels.Count);
-            for (int l = 0; l < labels.Count; l++) probabilities[labels[l]] = predictions[i].Probabilities[l];
-            items[i] = new TextPrediction(probabilities, predictions[i].Tags);
-        }
-        return new PredictResponse(labels, items);
-    }
+    static PredictResponse ToResponse(IReadOnlyList<string> labels, IReadOnlyList<Prediction> predictions) =>
+        new(labels, predictions.Select(p => new TextPrediction(TextsRequest.ByLabel(labels, p.Probabilities), p.Tags)).ToArray());
 }

@@ -30,6 +30,7 @@ internal sealed class BertOnnxGraph
     {
         var builder = new BertOnnxGraph(model);
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();   // the transposed and contiguous copies of the weights
         builder.Write(model.LabelCount);
         return builder.g.Graph;
     }

@@ -84,18 +84,21 @@ public sealed class Tagger : IDisposable
     {
         var probabilities = PredictProbabilities(texts);
         var predictions = new Prediction[texts.Count];
-        for (int i = 0; i < texts.Count; i++)
-        {
-            var p = new double[Labels.Count];
-            var tags = new List<string>();
-            for (int l = 0; l < p.Length; l++)
-            {
-                p[l] = probabilities[i, l];
-                if (LabelThresholds.IsPositive(p[l], Thresholds[l])) tags.Add(Labels[l]);
-            }
-            predictions[i] = new Prediction(Labels, p, tags);
-        }
+        for (int i = 0; i < texts.Count; i++) predictions[i] = ToPrediction(probabilities, i);
         return predictions;
+    }
+
+    /// <summary>Row <paramref name="row"/> of probabilities [texts, labels] with its tags at this tagger's thresholds.</summary>
+    public Prediction ToPrediction(double[,] probabilities, int row)
+    {
+        var p = new double[Labels.Count];
+        var tags = new List<string>();
+        for (int l = 0; l < p.Length; l++)
+        {
+            p[l] = probabilities[row, l];
+            if (LabelThresholds.IsPositive(p[l], Thresholds[l])) tags.Add(Labels[l]);
+        }
+        return new Prediction(Labels, p, tags);
     }
 
     /// <summary>Which words made the model say what it says about <paramref name="text"/>: a signed score per word and

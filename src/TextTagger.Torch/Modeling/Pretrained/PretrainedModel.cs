@@ -139,7 +139,6 @@ public sealed class PretrainedModel : IDisposable
     /// config.json, vocab.txt, tokenizer_config.json and thresholds.json.</summary>
     public void WriteDescription(string directory, IReadOnlyDictionary<string, float>? thresholds = null, int? maxTokens = null)
     {
-        thresholds ??= Thresholds;
         var config = Config.Clone();
         config.Architectures = ["BertForSequenceClassification"];
         config.SetLabels(Labels);

@@ -38,11 +38,6 @@ public static class InferenceEngines
             if (!Providers.Any(p => p.Kind == provider.Kind)) Providers.Add(provider);
     }
 
-    public static bool Has(EngineKind kind)
-    {
-        lock (Gate) return Providers.Any(p => p.Kind == kind);
-    }
-
     /// <summary>Opens <paramref name="model"/> with the chosen engine; <see cref="EngineKind.Auto"/>: model.onnx when the
     /// directory has one, else TorchSharp weights.</summary>
     public static LoadedEngine Open(string model, EngineKind kind, EngineRequest request)

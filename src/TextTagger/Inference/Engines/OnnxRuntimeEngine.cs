@@ -13,6 +13,7 @@ public sealed class OnnxRuntimeEngine : IInferenceEngine
 {
     readonly InferenceSession _session;
     readonly bool _takesTokenTypes;
+    readonly string[] _inputNames;
     readonly RunOptions _runOptions = new();
     static readonly string[] OutputNames = [OnnxContract.Logits];
 
@@ -21,6 +22,9 @@ public sealed class OnnxRuntimeEngine : IInferenceEngine
         _session = session;
         LabelCount = labelCount;
         _takesTokenTypes = takesTokenTypes;
+        _inputNames = takesTokenTypes
+            ? [OnnxContract.InputIds, OnnxContract.AttentionMask, OnnxContract.TokenTypeIds]
+            : [OnnxContract.InputIds, OnnxContract.AttentionMask];
         Precision = precision;
     }
 
@@ -102,11 +106,8 @@ public sealed class OnnxRuntimeEngine : IInferenceEngine
         using var ids = OrtValue.CreateTensorValueFromMemory(batch.InputIds, shape);
         using var mask = OrtValue.CreateTensorValueFromMemory(batch.AttentionMask, shape);
         using var types = _takesTokenTypes ? OrtValue.CreateTensorValueFromMemory(new long[batch.InputIds.Length], shape) : null;
-        var names = _takesTokenTypes
-            ? new[] { OnnxContract.InputIds, OnnxContract.AttentionMask, OnnxContract.TokenTypeIds }
-            : [OnnxContract.InputIds, OnnxContract.AttentionMask];
         var values = _takesTokenTypes ? new[] { ids, mask, types! } : [ids, mask];
-        using var outputs = _session.Run(_runOptions, names, values, OutputNames);
+        using var outputs = _session.Run(_runOptions, _inputNames, values, OutputNames);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

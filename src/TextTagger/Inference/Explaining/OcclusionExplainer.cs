@@ -28,10 +28,7 @@ public static class OcclusionExplainer
             for (int l = 0; l < labels; l++) scores[l] = probabilities[0, l] - probabilities[i + 1, l];
             attributions[i] = new WordAttribution(words[i].Text, words[i].Start, words[i].Length, scores);
         }
-        var own = new double[labels];
-        for (int l = 0; l < labels; l++) own[l] = probabilities[0, l];
-        var tags = tagger.Labels.Where((_, l) => Evaluation.LabelThresholds.IsPositive(own[l], tagger.Thresholds[l])).ToArray();
-        return new Explanation(text, tagger.Labels, new Prediction(tagger.Labels, own, tags), attributions, seen < words.Count);
+        return new Explanation(text, tagger.Labels, tagger.ToPrediction(probabilities, 0), attributions, seen < words.Count);
     }
 
     /// <summary>How many leading words fit in the model's token limit ([CLS] and [SEP] included): all of them, or the
