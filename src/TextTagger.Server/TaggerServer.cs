@@ -61,25 +61,23 @@ public static class TaggerServer
         };
     }
 
+    /// <summary>The OpenAPI description of an endpoint that takes texts (<see cref="TextsRequest"/>): JSON in, JSON out,
+    /// and its 400, 413 and 415 problems.</summary>
+    static void MapTextsEndpoint<TRequest, TResponse>(RouteHandlerBuilder endpoint, string name, string summary) where TRequest : notnull =>
+        endpoint.WithName(name).WithSummary(summary)
+            .Accepts<TRequest>("application/json")
+            .Produces<TResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
     static void Map(WebApplication app)
     {
         app.MapOpenApi();
-        app.MapPost("/v1/predict", PredictEndpoint.HandleAsync)
-            .WithName("Predict")
-            .WithSummary("Probabilities and tags for each text")
-            .Accepts<PredictRequest>("application/json")
-            .Produces<PredictResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        app.MapPost("/v1/explain", ExplainEndpoint.HandleAsync)
-            .WithName("Explain")
-            .WithSummary("Which words drove each label, per text (occlusion)")
-            .Accepts<ExplainRequest>("application/json")
-            .Produces<ExplainResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        MapTextsEndpoint<PredictRequest, PredictResponse>(app.MapPost("/v1/predict", PredictEndpoint.HandleAsync),
+            "Predict", "Probabilities and tags for each text");
+        MapTextsEndpoint<ExplainRequest, ExplainResponse>(app.MapPost("/v1/explain", ExplainEndpoint.HandleAsync),
+            "Explain", "Which words drove each label, per text (occlusion)");
         app.MapGet("/v1/labels", (ServedModel model) =>
                 new LabelsResponse(model.Tagger.Labels,
                     model.Tagger.Labels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => model.Tagger.Thresholds[x.i])))
