@@ -127,6 +127,7 @@ public class MiniLmParityTests(MiniLmFixture fixture, ITestOutputHelper output)
 
         output.WriteLine($"first load (convert + cache) {fixture.ConvertTime.TotalMilliseconds:F0} ms, cached load {fixture.CachedLoadTime.TotalMilliseconds:F0} ms, " +
                          $"RSS after both loads {fixture.RssAfterCachedLoad / 1048576} MB");
-        Assert.True(fixture.CachedLoadTime < TimeSpan.FromSeconds(1), $"cached load took {fixture.CachedLoadTime}");
+        // Load time is a benchmark (bench/), not a test: a shared CI machine took 1.6 s once. That the second load
+        // skipped the conversion is what ConvertedNow == false above proves.
     }
 }
