@@ -20,11 +20,11 @@ static class ExplainEndpoint
 
         var texts = parsed.Texts!.Select(t => t!).ToArray();
         // Explanations are many forward passes each: run them off the request thread, one text at a time.
-        var explained = await Task.Run(() => texts.Select(tagger.Explain).ToArray(), context.RequestAborted);
+        var explained = await Task.Run(() => texts.Select(t => tagger.Explain(t, labels)).ToArray(), context.RequestAborted);
         var items = explained.Select(e => new TextExplanation(
             TextsRequest.ByLabel(tagger.Labels, e.Prediction.Probabilities), e.Prediction.Tags, e.Truncated,
             e.Words.Select(w => new ExplainedWord(w.Text, w.Start, w.Length,
-                labels.ToDictionary(l => l, l => w.Scores[e.LabelIndex(l)]))).ToArray())).ToArray();
+                labels.ToDictionary(l => l, l => w.Scores[e.LabelIndex(l)]), w.Alone)).ToArray())).ToArray();
         return Results.Ok(new ExplainResponse(labels, items));
     }
 }

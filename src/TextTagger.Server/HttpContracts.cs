@@ -28,4 +28,6 @@ public sealed record ExplainResponse(IReadOnlyList<string> Labels, IReadOnlyList
 public sealed record TextExplanation(IReadOnlyDictionary<string, double> Probabilities, IReadOnlyList<string> Tags, bool Truncated,
                                      IReadOnlyList<ExplainedWord> Words);
 
-public sealed record ExplainedWord(string Text, int Start, int Length, IReadOnlyDictionary<string, double> Scores);
+/// <param name="Alone">Scored left out on its own; false: in a long text, left out with its neighbours and sharing
+/// their score (it moved the labels too little to be looked at closer).</param>
+public sealed record ExplainedWord(string Text, int Start, int Length, IReadOnlyDictionary<string, double> Scores, bool Alone);

@@ -31,7 +31,7 @@ static class ExplainCommand
             string? chosen = parse.GetValue(label);
             if (chosen != null && !tagger.Labels.Contains(chosen))
                 throw new TextTaggerException($"--label {chosen}: the model's labels are {string.Join(", ", tagger.Labels)}");
-            var explanations = parse.GetValue(texts)!.Select(tagger.Explain).ToArray();
+            var explanations = parse.GetValue(texts)!.Select(t => tagger.Explain(t, chosen != null ? [chosen] : null)).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(format) == "json") WriteJson(output, tagger.Labels, explanations);
             else
@@ -90,7 +90,7 @@ static class ExplainCommand
                 truncated = e.Truncated,
                 words = e.Words.Select(w => new
                 {
-                    text = w.Text, start = w.Start, length = w.Length,
+                    text = w.Text, start = w.Start, length = w.Length, alone = w.Alone,
                     scores = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => w.Scores[x.i]),
                 }),
             }),

@@ -102,8 +102,10 @@ public sealed class Tagger : IDisposable
     }
 
     /// <summary>Which words made the model say what it says about <paramref name="text"/>: a signed score per word and
-    /// label (occlusion, <see cref="Explaining.OcclusionExplainer"/>).</summary>
-    public Explaining.Explanation Explain(string text) => Explaining.OcclusionExplainer.Explain(this, text);
+    /// label (occlusion, <see cref="Explaining.OcclusionExplainer"/>). In a long text, the words that move
+    /// <paramref name="labels"/> (default: all) most are the ones scored alone.</summary>
+    public Explaining.Explanation Explain(string text, IReadOnlyCollection<string>? labels = null) =>
+        Explaining.OcclusionExplainer.Explain(this, text, labels?.Select(l => Explaining.Explanation.LabelIndex(Labels, l)).ToArray());
 
     /// <summary>Probabilities [texts, labels].</summary>
     public double[,] PredictProbabilities(IReadOnlyList<string> texts, Action<int>? rowsDone = null) =>

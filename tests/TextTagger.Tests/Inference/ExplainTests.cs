@@ -72,6 +72,25 @@ public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixtu
     }
 
     [Fact]
+    public void A_long_text_is_explained_coarse_to_fine_and_the_trigger_is_scored_alone()
+    {
+        using var tagger = Tagger.Load(model.Directory);
+        var words = Enumerable.Range(0, 30).Select(i => $"w{i % 9}").ToArray();
+        words[13] = "rude";
+        // 12 passes: the text, 6 runs of 5 words, then the 5 words of the run that moved a label most.
+        var e = OcclusionExplainer.Explain(tagger, string.Join(' ', words), maxPasses: 12);
+
+        Assert.Equal(30, e.Words.Count);
+        Assert.Equal(Enumerable.Range(10, 5), Enumerable.Range(0, 30).Where(w => e.Words[w].Alone));
+        Assert.Equal("rude", e.TopWords("rude", 1).Single().Text);
+        // A run not looked at closer: its words share the run's drop evenly.
+        Assert.All(Enumerable.Range(20, 5), w => Assert.Equal(e.Words[20].Scores, e.Words[w].Scores));
+        var exact = OcclusionExplainer.Explain(tagger, string.Join(' ', words), maxPasses: 31);
+        Assert.All(exact.Words, w => Assert.True(w.Alone));
+        Assert.Equal(exact.Words[13].Scores[0], e.Words[13].Scores[0], 1e-6);
+    }
+
+    [Fact]
     public void The_onnx_export_gives_the_same_explanation()
     {
         using var torch = Tagger.Load(model.Directory);
@@ -127,6 +146,7 @@ public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixtu
         Assert.Equal(["w4", "rude", "w8"], words.Select(w => w.GetProperty("text").GetString()));
         Assert.Equal(3, words[1].GetProperty("start").GetInt32());
         Assert.Equal(["rude"], words[1].GetProperty("scores").EnumerateObject().Select(p => p.Name));
+        Assert.True(words[1].GetProperty("alone").GetBoolean());
         Assert.Equal(expected.Words[1].Scores[0], words[1].GetProperty("scores").GetProperty("rude").GetDouble(), 1e-9);
 
         var tooLong = await client.PostAsJsonAsync("/v1/explain", new { texts = new[] { new string('a', 51) } });

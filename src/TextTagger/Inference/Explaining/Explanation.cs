@@ -2,7 +2,9 @@ namespace TextTagger.Inference.Explaining;
 
 /// <summary>One word of an explained text with a signed score per label: how much the label's probability drops when
 /// the word is left out (positive: the word raised it).</summary>
-public sealed record WordAttribution(string Text, int Start, int Length, IReadOnlyList<double> Scores);
+/// <param name="Alone">Scored left out on its own; false: left out with its neighbours in a long text, sharing their
+/// score evenly (it moved the labels too little to be looked at closer, see <see cref="OcclusionExplainer"/>).</param>
+public sealed record WordAttribution(string Text, int Start, int Length, IReadOnlyList<double> Scores, bool Alone = true);
 
 /// <summary>
 /// Why the model tagged a text: its prediction, and every word it saw with a score per label.
@@ -19,10 +21,13 @@ public sealed record Explanation(string Text, IReadOnlyList<string> Labels, Pred
         return Words.Where(w => w.Scores[l] > 0).OrderByDescending(w => w.Scores[l]).Take(count).ToArray();
     }
 
-    public int LabelIndex(string label)
+    public int LabelIndex(string label) => LabelIndex(Labels, label);
+
+    /// <summary>Where <paramref name="label"/> stands in <paramref name="labels"/>; a clear error if it is not there.</summary>
+    public static int LabelIndex(IReadOnlyList<string> labels, string label)
     {
-        for (int l = 0; l < Labels.Count; l++)
-            if (Labels[l] == label) return l;
-        throw new TextTaggerException($"unknown label '{label}' (the model's labels: {string.Join(", ", Labels)})");
+        for (int l = 0; l < labels.Count; l++)
+            if (labels[l] == label) return l;
+        throw new TextTaggerException($"unknown label '{label}' (the model's labels: {string.Join(", ", labels)})");
     }
 }

@@ -19,12 +19,12 @@ public static partial class TextWords
     public static IReadOnlyList<WordSpan> Split(string text) =>
         Word().Matches(text).Select(m => new WordSpan(m.Value, m.Index, m.Length)).ToArray();
 
-    /// <summary>The text without the word at <paramref name="index"/> (and one space beside it, so no double space is
-    /// left to change the tokenization).</summary>
-    public static string Without(string text, IReadOnlyList<WordSpan> words, int index)
+    /// <summary>The text without the words in <paramref name="range"/> (and one space beside them, so no double space
+    /// is left to change the tokenization).</summary>
+    public static string Without(string text, IReadOnlyList<WordSpan> words, Range range)
     {
-        var word = words[index];
-        int start = word.Start, end = word.Start + word.Length;
+        var (first, count) = range.GetOffsetAndLength(words.Count);
+        int start = words[first].Start, end = words[first + count - 1].Start + words[first + count - 1].Length;
         if (end < text.Length && char.IsWhiteSpace(text[end])) end++;
         else if (start > 0 && char.IsWhiteSpace(text[start - 1])) start--;
         return string.Concat(text.AsSpan(0, start), text.AsSpan(end));
