@@ -11,8 +11,11 @@ public sealed record PredictResponse(IReadOnlyList<string> Labels, IReadOnlyList
 /// <summary>One text's probability per label (keyed by label, in label order) and the labels at or above threshold.</summary>
 public sealed record TextPrediction(IReadOnlyDictionary<string, double> Probabilities, IReadOnlyList<string> Tags);
 
-/// <summary>GET /v1/labels answer: the labels and each label's decision threshold.</summary>
-public sealed record LabelsResponse(IReadOnlyList<string> Labels, IReadOnlyDictionary<string, double> Thresholds);
+/// <summary>GET /v1/labels answer: the model's labels and thresholds, what runs it, and the request limits a client
+/// must keep to.</summary>
+public sealed record LabelsResponse(IReadOnlyList<string> Labels, IReadOnlyDictionary<string, double> Thresholds, string Model,
+                                    string Engine, string Precision, int MaxTokens, int MaxTextLength, int MaxTextsPerRequest,
+                                    int MaxFileTexts);
 
 /// <summary>GET /healthz answer.</summary>
 public sealed record HealthResponse(string Status, int Labels, bool MicroBatching);

@@ -15,9 +15,13 @@ public sealed class ServedModel : IDisposable
         Tagger = options.Tagger ?? Tagger.Load(options.ModelDirectory!, threshold: options.Threshold, maxTokens: options.MaxTokens,
                                                batchSize: options.BatchSize, precision: options.Precision,
                                                engine: options.Engine);
+        Name = options.Tagger != null ? "in-process model" : Path.GetFileName(Path.GetFullPath(options.ModelDirectory!).TrimEnd('/', '\\'));
     }
 
     public Tagger Tagger { get; }
+
+    /// <summary>The model directory's name (never its full path: that is the server's business).</summary>
+    public string Name { get; }
 
     public void Dispose()
     {

@@ -40,7 +40,7 @@ public static class TaggerServer
         app.Services.GetRequiredService<IPredictionService>();   // load the model now
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        Map(app);
+        Map(app, options);
         return app;
     }
 
@@ -54,7 +54,8 @@ public static class TaggerServer
         problem.Detail = problem.Status switch
         {
             StatusCodes.Status415UnsupportedMediaType =>
-                $"send the body as application/json, not '{(string.IsNullOrEmpty(request.ContentType) ? "no content type" : request.ContentType)}'",
+                $"send the body as {(request.Path == PredictFileEndpoint.Route ? PredictFileEndpoint.MediaTypes : "application/json")}, " +
+                $"not '{(string.IsNullOrEmpty(request.ContentType) ? "no content type" : request.ContentType)}'",
             StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}",
             StatusCodes.Status404NotFound => $"no endpoint at {request.Path}",
             _ => null,
@@ -71,18 +72,28 @@ public static class TaggerServer
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-    static void Map(WebApplication app)
+    static void Map(WebApplication app, TaggerServerOptions options)
     {
         app.MapOpenApi();
         MapTextsEndpoint<PredictRequest, PredictResponse>(app.MapPost("/v1/predict", PredictEndpoint.HandleAsync),
             "Predict", "Probabilities and tags for each text");
         MapTextsEndpoint<ExplainRequest, ExplainResponse>(app.MapPost("/v1/explain", ExplainEndpoint.HandleAsync),
             "Explain", "Which words drove each label, per text (occlusion)");
-        app.MapGet("/v1/labels", (ServedModel model) =>
-                new LabelsResponse(model.Tagger.Labels,
-                    model.Tagger.Labels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => model.Tagger.Thresholds[x.i])))
+        app.MapGet("/v1/labels", (ServedModel model, TaggerServerOptions options) =>
+                new LabelsResponse(model.Tagger.Labels, TextsRequest.ByLabel(model.Tagger.Labels, model.Tagger.Thresholds), model.Name,
+                    model.Tagger.Engine.Name, model.Tagger.Precision.ToString().ToLowerInvariant(), model.Tagger.MaxTokens,
+                    options.MaxTextLength, options.MaxTextsPerRequest, options.MaxFileTexts))
             .WithName("Labels")
             .WithSummary("The model's labels and their thresholds");
+        app.MapPost(PredictFileEndpoint.Route, PredictFileEndpoint.HandleAsync)
+            .WithName("PredictFile")
+            .WithSummary("Score a whole file: text/csv (text column, optional id column) or text/plain (one text per line) in, the scored CSV out")
+            .Accepts<string>("text/csv", "text/plain")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        if (options.Page) ModerationPage.Map(app);
         app.MapGet("/healthz", (ServedModel model, TaggerServerOptions options) =>
                 new HealthResponse("ok", model.Tagger.Labels.Count, options.MicroBatching))
             .WithName("Health")

@@ -35,6 +35,11 @@ public sealed record TaggerServerOptions
     public int MaxTextsPerRequest { get; init; } = 256;
     public int MaxTextLength { get; init; } = 20_000;
     public long MaxRequestBodyBytes { get; init; } = 16 * 1024 * 1024;
+    /// <summary>Texts in one file sent to POST /v1/predict/file (about two minutes of scoring on 2 cores).</summary>
+    public int MaxFileTexts { get; init; } = 10_000;
+
+    /// <summary>Serve the moderation page at / (false: the API only).</summary>
+    public bool Page { get; init; } = true;
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
@@ -45,6 +50,7 @@ public sealed record TaggerServerOptions
         if (MaxBatchDelay < TimeSpan.Zero) throw new TextTaggerException($"max batch delay must be ≥ 0, got {MaxBatchDelay}");
         if (MaxTextsPerRequest < 1) throw new TextTaggerException($"max texts per request must be ≥ 1, got {MaxTextsPerRequest}");
         if (MaxTextLength < 1) throw new TextTaggerException($"max text length must be ≥ 1, got {MaxTextLength}");
+        if (MaxFileTexts < 1) throw new TextTaggerException($"max file texts must be ≥ 1, got {MaxFileTexts}");
         if (MaxRequestBodyBytes < 1) throw new TextTaggerException($"max request body must be ≥ 1 byte, got {MaxRequestBodyBytes}");
     }
 }

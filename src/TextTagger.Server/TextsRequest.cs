@@ -21,15 +21,15 @@ static class TextsRequest
             return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type",
                 $"send the body as application/json, not '{request.ContentType ?? "no content type"}'"));
 
-        var body = await ReadBodyAsync(request, options.MaxRequestBodyBytes, context.RequestAborted);
-        if (body == null)
+        using var body = new MemoryStream();
+        if (!await RequestBody.CopyAsync(request, body, options.MaxRequestBodyBytes, context.RequestAborted))
             return (null, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Request body too large",
                 $"the body may hold at most {options.MaxRequestBodyBytes:N0} bytes"));
 
         T? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize<T>(body, Json);
+            parsed = JsonSerializer.Deserialize<T>(body.GetBuffer().AsSpan(0, (int)body.Length), Json);
         }
         catch (JsonException e)
         {
@@ -81,27 +81,5 @@ static class TextsRequest
                     $"texts[{i}] has {texts[i]!.Length:N0} characters; at most {options.MaxTextLength:N0} are accepted");
         }
         return null;
-    }
-
-    /// <summary>The body, or null when it is larger than the limit (checked against Content-Length first, then as read).</summary>
-    static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellation)
-    {
-        if (request.ContentLength > limit) return null;
-        using var memory = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, cancellation)) > 0)
-            {
-                if (memory.Length + read > limit) return null;
-                memory.Write(buffer, 0, read);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;   // the server's own body limit
-        }
-        return memory.ToArray();
     }
 }

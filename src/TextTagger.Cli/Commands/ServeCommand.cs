@@ -12,7 +12,7 @@ static class ServeCommand
     public static Command Create()
     {
         var defaults = new TaggerServerOptions();
-        var model = new Option<string>("--model", "-m") { Description = "A trained model directory", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "A trained or exported model directory", Required = true };
         var urls = new Option<string>("--urls")
         { Description = "Addresses to listen on, semicolon-separated", DefaultValueFactory = _ => TaggerServerOptions.DefaultUrls };
         var threshold = new Option<double?>("--threshold") { Description = "One threshold for every label instead of the model's own" };
@@ -33,9 +33,12 @@ static class ServeCommand
         var maxBody = new Option<long>("--max-body-bytes")
         { Description = "Request body size at most (more: 413)", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
 
+        var noUi = new Option<bool>("--no-ui") { Description = "Serve the API only, without the moderation page at /" };
+        var maxFileTexts = new Option<int>("--max-file-texts")
+        { Description = "Texts per file sent to POST /v1/predict/file", DefaultValueFactory = _ => new TaggerServerOptions().MaxFileTexts };
         var command = new Command("serve",
-            "Serve a trained model over HTTP: POST /v1/predict {\"texts\": [...]}, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
-        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody })
+            "Serve a model over HTTP: the moderation page at /, POST /v1/predict {\"texts\": [...]}, POST /v1/explain, POST /v1/predict/file, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
+        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody, maxFileTexts, noUi })
             command.Options.Add(option);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -54,6 +57,8 @@ static class ServeCommand
                 MaxTextsPerRequest = parse.GetValue(maxTexts),
                 MaxTextLength = parse.GetValue(maxLength),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
+                MaxFileTexts = parse.GetValue(maxFileTexts),
+                Page = !parse.GetValue(noUi),
             };
             await using var app = TaggerServer.Build(options);
             try
@@ -64,6 +69,9 @@ static class ServeCommand
             {
                 throw new TextTaggerException($"cannot listen on {options.Urls}: {e.Message}");
             }
+            foreach (string url in app.Urls)
+                parse.InvocationConfiguration.Output.WriteLine(options.Page ? $"TextTagger: the moderation page is at {url}/ and the API at {url}/v1/ (Ctrl+C stops)"
+                                                                            : $"TextTagger: the API is at {url}/v1/ (Ctrl+C stops)");
             await app.WaitForShutdownAsync(cancellation);
             return 0;
         });
