@@ -8,7 +8,7 @@ namespace TextTagger.Server;
 /// </summary>
 static class ExplainEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext context, ServedModel model, TaggerServerOptions options)
+    public static async Task<IResult> HandleAsync(HttpContext context, ServedModel model, TaggerServerOptions options, ServerMetrics metrics)
     {
         var (parsed, problem) = await TextsRequest.ReadAsync<ExplainRequest>(context, options, r => r?.Texts);
         if (problem != null) return problem;
@@ -19,12 +19,18 @@ static class ExplainEndpoint
                 $"labels: '{unknown}' is not one of the model's labels ({string.Join(", ", tagger.Labels)})");
 
         var texts = parsed.Texts!.Select(t => t!).ToArray();
-        // Explanations are many forward passes each: run them off the request thread, one text at a time.
-        var explained = await Task.Run(() => texts.Select(t => tagger.Explain(t, labels)).ToArray(), context.RequestAborted);
-        var items = explained.Select(e => new TextExplanation(
-            TextsRequest.ByLabel(tagger.Labels, e.Prediction.Probabilities), e.Prediction.Tags, e.Truncated,
-            e.Words.Select(w => new ExplainedWord(w.Text, w.Start, w.Length,
-                labels.ToDictionary(l => l, l => w.Scores[e.LabelIndex(l)]), w.Alone)).ToArray())).ToArray();
-        return Results.Ok(new ExplainResponse(labels, items));
+        // An explained text costs up to the explainer's budget of forward passes: admitted as that many texts.
+        return await Admission.RunAsync(context, (long)texts.Length * Inference.Explaining.OcclusionExplainer.DefaultMaxPasses, async cancellation =>
+        {
+            // Explanations are many forward passes each: run them off the request thread, one text at a time.
+            var explained = await Task.Run(() => texts.Select(t => { cancellation.ThrowIfCancellationRequested(); return tagger.Explain(t, labels); }).ToArray(),
+                                           cancellation);
+            metrics.TextsScored.WithLabels("explain").Inc(texts.Length);
+            var items = explained.Select(e => new TextExplanation(
+                TextsRequest.ByLabel(tagger.Labels, e.Prediction.Probabilities), e.Prediction.Tags, e.Truncated,
+                e.Words.Select(w => new ExplainedWord(w.Text, w.Start, w.Length,
+                    labels.ToDictionary(l => l, l => w.Scores[e.LabelIndex(l)]), w.Alone)).ToArray())).ToArray();
+            return Results.Ok(new ExplainResponse(labels, items));
+        });
     }
 }

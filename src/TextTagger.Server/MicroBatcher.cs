@@ -5,25 +5,31 @@ using TextTagger.Inference;
 namespace TextTagger.Server;
 
 /// <summary>
-/// Gathers concurrent requests into one forward pass: a background loop takes the first waiting request, then keeps
-/// taking more until the batch holds <see cref="TaggerServerOptions.MaxBatchTexts"/> texts or
-/// <see cref="TaggerServerOptions.MaxBatchDelay"/> has passed, predicts all their texts at once and completes each
-/// request with its own share.
+/// Gathers concurrent requests into one tagger call: a background loop takes the first waiting request, then keeps
+/// taking more until the batch holds <see cref="TaggerServerOptions.MaxBatchTexts"/> texts, or
+/// <see cref="TaggerServerOptions.MaxBatchTokens"/> tokens when set (a budget of work, so one long text does not ride
+/// with 63 others), or <see cref="TaggerServerOptions.MaxBatchDelay"/> has passed; predicts all their texts at once
+/// (the tagger sorts them by length and cuts forward calls by the same token budget) and completes each request with
+/// its own share.
 /// </summary>
 public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDisposable
 {
-    sealed record Pending(IReadOnlyList<string> Texts, TaskCompletionSource<IReadOnlyList<Prediction>> Done);
+    sealed record Pending(IReadOnlyList<string> Texts, long Tokens, long Enqueued, TaskCompletionSource<IReadOnlyList<Prediction>> Done);
 
     readonly Tagger _tagger;
     readonly int _maxTexts;
+    readonly long _maxTokens;
     readonly TimeSpan _maxDelay;
+    readonly ServerMetrics _metrics;
     readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(4096) { SingleReader = true });
     readonly Task _loop;
 
-    public MicroBatcher(ServedModel model, TaggerServerOptions options)
+    public MicroBatcher(ServedModel model, TaggerServerOptions options, ServerMetrics metrics)
     {
         _tagger = model.Tagger;
+        _metrics = metrics;
         _maxTexts = options.MaxBatchTexts;
+        _maxTokens = options.MaxBatchTokens ?? long.MaxValue;
         _maxDelay = options.MaxBatchDelay;
         _loop = Task.Run(LoopAsync);
     }
@@ -35,7 +41,9 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
 
     public async Task<IReadOnlyList<Prediction>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellation)
     {
-        var pending = new Pending(texts, new TaskCompletionSource<IReadOnlyList<Prediction>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        long tokens = _maxTokens == long.MaxValue ? 0 : texts.Sum(t => (long)Math.Min(_tagger.Tokenizer.CountTokens(t), _tagger.MaxTokens));
+        var pending = new Pending(texts, tokens, Stopwatch.GetTimestamp(),
+                                  new TaskCompletionSource<IReadOnlyList<Prediction>>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, cancellation);
         return await pending.Done.Task.WaitAsync(cancellation);
     }
@@ -47,13 +55,15 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
         {
             var batch = new List<Pending>();
             int texts = 0;
+            long tokens = 0;
             long deadline = Stopwatch.GetTimestamp() + (long)(_maxDelay.TotalSeconds * Stopwatch.Frequency);
-            while (texts < _maxTexts)
+            while (texts < _maxTexts && tokens < _maxTokens)
             {
                 if (reader.TryRead(out var next))
                 {
                     batch.Add(next);
                     texts += next.Texts.Count;
+                    tokens += next.Tokens;
                     continue;
                 }
                 var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
@@ -80,7 +90,11 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
     void Run(List<Pending> batch, int textCount)
     {
         var texts = new List<string>(textCount);
-        foreach (var pending in batch) texts.AddRange(pending.Texts);
+        foreach (var pending in batch)
+        {
+            texts.AddRange(pending.Texts);
+            _metrics.QueueWait.Observe(Stopwatch.GetElapsedTime(pending.Enqueued).TotalSeconds);
+        }
         try
         {
             var predictions = _tagger.Predict(texts);

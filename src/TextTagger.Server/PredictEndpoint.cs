@@ -7,13 +7,17 @@ namespace TextTagger.Server;
 static class PredictEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext context, IPredictionService predictor, ServedModel model,
-                                                  TaggerServerOptions options)
+                                                  TaggerServerOptions options, ServerMetrics metrics)
     {
         var (parsed, problem) = await TextsRequest.ReadAsync<PredictRequest>(context, options, r => r?.Texts);
         if (problem != null) return problem;
         var texts = parsed!.Texts!.Select(t => t!).ToArray();
-        var predictions = await predictor.PredictAsync(texts, context.RequestAborted);
-        return Results.Ok(ToResponse(model.Tagger.Labels, predictions));
+        return await Admission.RunAsync(context, texts.Length, async cancellation =>
+        {
+            var predictions = await predictor.PredictAsync(texts, cancellation);
+            metrics.TextsScored.WithLabels("predict").Inc(texts.Length);
+            return Results.Ok(ToResponse(model.Tagger.Labels, predictions));
+        });
     }
 
     static PredictResponse ToResponse(IReadOnlyList<string> labels, IReadOnlyList<Prediction> predictions) =>

@@ -17,7 +17,7 @@ static class PredictFileEndpoint
     public const string Route = "/v1/predict/file";
     public const string MediaTypes = "text/csv (a CSV with a text column) or text/plain (one text per line)";
 
-    public static async Task<IResult> HandleAsync(HttpContext context, ServedModel model, TaggerServerOptions options,
+    public static async Task<IResult> HandleAsync(HttpContext context, ServedModel model, TaggerServerOptions options, ServerMetrics metrics,
                                                   string? name, string? textColumn, string? idColumn)
     {
         var request = context.Request;
@@ -41,19 +41,28 @@ static class PredictFileEndpoint
                                   : new LineTextSource(input);
         try
         {
+            long count;
             using (var source = Open())
-                if (Check(source, upload, options) is { } problem) return problem;
-            var tagger = model.Tagger;
-            long rows = await Task.Run(() =>
             {
-                using var source = Open();
-                using var output = new StreamWriter(scored);
-                return ChunkedPredictor.Run(tagger, source, new CsvPredictionWriter(output, tagger.Labels, source.IdColumn),
-                                            cancellation: context.RequestAborted);
-            }, context.RequestAborted);
-            context.Response.Headers["X-Texts-Scored"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var answer = new FileStream(scored, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
-            return Results.File(answer, "text/csv; charset=utf-8", Path.GetFileNameWithoutExtension(upload) + ".scored.csv");
+                var (texts, problem) = Check(source, upload, options);
+                if (problem != null) return problem;
+                count = texts;
+            }
+            var tagger = model.Tagger;
+            return await Admission.RunAsync(context, count, async cancellation =>
+            {
+                long rows = await Task.Run(() =>
+                {
+                    using var source = Open();
+                    using var output = new StreamWriter(scored);
+                    return ChunkedPredictor.Run(tagger, source, new CsvPredictionWriter(output, tagger.Labels, source.IdColumn),
+                                                cancellation: cancellation);
+                }, cancellation);
+                metrics.TextsScored.WithLabels("predict_file").Inc(rows);
+                context.Response.Headers["X-Texts-Scored"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var answer = new FileStream(scored, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+                return Results.File(answer, "text/csv; charset=utf-8", Path.GetFileNameWithoutExtension(upload) + ".scored.csv");
+            });
         }
         catch (DataFormatException e)
         {
@@ -63,19 +72,19 @@ static class PredictFileEndpoint
     }
 
     /// <summary>The limits a JSON request has, over the whole file: not empty, not too many texts, none too long.</summary>
-    static IResult? Check(ITextSource source, string upload, TaggerServerOptions options)
+    static (long Texts, IResult? Problem) Check(ITextSource source, string upload, TaggerServerOptions options)
     {
         long count = 0;
         foreach (var text in source.Read())
         {
             if (++count > options.MaxFileTexts)
-                return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Too many texts",
-                    $"{upload}: at most {options.MaxFileTexts:N0} texts per file; score bigger files with `texttagger predict --input FILE`");
+                return (count, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Too many texts",
+                    $"{upload}: at most {options.MaxFileTexts:N0} texts per file; score bigger files with `texttagger predict --input FILE`"));
             if (text.Text.Length > options.MaxTextLength)
-                return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Text too long",
-                    $"{upload}:{text.Line}: the text has {text.Text.Length:N0} characters; at most {options.MaxTextLength:N0} are accepted");
+                return (count, Problems.Create(StatusCodes.Status413PayloadTooLarge, "Text too long",
+                    $"{upload}:{text.Line}: the text has {text.Text.Length:N0} characters; at most {options.MaxTextLength:N0} are accepted"));
         }
-        return count == 0 ? Problems.Create(StatusCodes.Status400BadRequest, "No texts", $"{upload}: the file holds no texts") : null;
+        return (count, count == 0 ? Problems.Create(StatusCodes.Status400BadRequest, "No texts", $"{upload}: the file holds no texts") : null);
     }
 
     /// <summary>A private folder under the system's temporary folder, deleted with everything in it (an answer file

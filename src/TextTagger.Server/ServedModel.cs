@@ -14,7 +14,7 @@ public sealed class ServedModel : IDisposable
         _owned = options.Tagger == null;
         Tagger = options.Tagger ?? Tagger.Load(options.ModelDirectory!, threshold: options.Threshold, maxTokens: options.MaxTokens,
                                                batchSize: options.BatchSize, precision: options.Precision,
-                                               engine: options.Engine);
+                                               engine: options.Engine, maxBatchTokens: options.MaxBatchTokens);
         Name = options.Tagger != null ? "in-process model" : Path.GetFileName(Path.GetFullPath(options.ModelDirectory!).TrimEnd('/', '\\'));
     }
 

@@ -1,13 +1,19 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace TextTagger.Server;
 
 /// <summary>
-/// Builds the HTTP service: POST /v1/predict, GET /v1/labels, GET /healthz and the OpenAPI document at
-/// /openapi/v1.json. The model is loaded while building, so a bad model directory fails before listening.
+/// Builds the HTTP service: the moderation page at /, POST /v1/predict, /v1/explain and /v1/predict/file, GET
+/// /v1/labels, health (/healthz, /healthz/live, /healthz/ready), Prometheus metrics at /metrics and the OpenAPI
+/// document at /openapi/v1.json; API keys and the admission queue in front of the scoring endpoints. The model is
+/// loaded while building, so a bad model directory fails before listening.
 /// </summary>
 public static class TaggerServer
 {
@@ -20,13 +26,18 @@ public static class TaggerServer
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ServedModel>();
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<AdmissionGate>();
+        builder.Services.AddSingleton<ApiKeys>();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.Services.AddSingleton<IPredictionService>(services =>
         {
             var served = services.GetRequiredService<ServedModel>();
             var chosen = services.GetRequiredService<TaggerServerOptions>();
-            return chosen.MicroBatching ? new MicroBatcher(served, chosen) : new DirectPredictor(served);
+            return chosen.MicroBatching ? new MicroBatcher(served, chosen, services.GetRequiredService<ServerMetrics>()) : new DirectPredictor(served);
         });
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeFrameworkProblem);
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -38,9 +49,16 @@ public static class TaggerServer
 
         var app = builder.Build();
         app.Services.GetRequiredService<IPredictionService>();   // load the model now
+        var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseHttpMetrics(http => http.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry)));
+        var keys = app.Services.GetRequiredService<ApiKeys>();
+        app.Use((context, next) => keys.CheckAsync(context, _ => next()));
         Map(app, options);
+        app.MapMetrics("/metrics", metrics.Registry);
+        WarnWhenOpenToTheNetwork(app, options);
         return app;
     }
 
@@ -94,9 +112,37 @@ public static class TaggerServer
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         if (options.Page) ModerationPage.Map(app);
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth })
+            .WithName("Live").WithSummary("Liveness: the process answers");
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteHealth })
+            .WithName("Ready").WithSummary("Readiness: the model is loaded and the queue has room (503 when saturated)");
         app.MapGet("/healthz", (ServedModel model, TaggerServerOptions options) =>
                 new HealthResponse("ok", model.Tagger.Labels.Count, options.MicroBatching))
             .WithName("Health")
             .WithSummary("Liveness: the model is loaded");
+    }
+
+    static Task WriteHealth(Microsoft.AspNetCore.Http.HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Description);
+        return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString().ToLowerInvariant(), checks });
+    }
+
+    /// <summary>Listening beyond loopback with no API keys: anyone who reaches the port can use the model.</summary>
+    static void WarnWhenOpenToTheNetwork(WebApplication app, TaggerServerOptions options)
+    {
+        if (options.ApiKeyFile != null || options.Urls == null) return;
+        var exposed = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(url => !IsLoopback(url)).ToArray();
+        if (exposed.Length > 0)
+            app.Logger.LogWarning("listening on {Urls} without API keys: anyone who reaches it can use the model (give --api-key-file FILE)",
+                                  string.Join(", ", exposed));
+    }
+
+    static bool IsLoopback(string url)
+    {
+        if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri)) return false;
+        return uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
     }
 }

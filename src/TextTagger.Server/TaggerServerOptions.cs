@@ -31,6 +31,25 @@ public sealed record TaggerServerOptions
     public int MaxBatchTexts { get; init; } = 64;
     /// <summary>…or this long after its first request arrived.</summary>
     public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>Padded tokens per forward call (and per micro-batch) at most; null: cut by text count only.</summary>
+    public int? MaxBatchTokens { get; init; }
+
+    /// <summary>Work admitted and not yet answered, in texts (an explained text counts as its forward passes); past it a
+    /// request gets 503 with Retry-After at once.</summary>
+    public int MaxQueueTexts { get; init; } = 1024;
+    /// <summary>A request not answered within this gets 503 with Retry-After.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>On Ctrl+C or SIGTERM, in-flight requests get this long to finish.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A file of API keys, one per line (blank lines and lines starting with # ignored), reread when it
+    /// changes; null: no keys asked.</summary>
+    public string? ApiKeyFile { get; init; }
+    /// <summary>Paths open without a key when <see cref="ApiKeyFile"/> is set: health, metrics and the page's files
+    /// (the page asks for a key when the API answers 401).</summary>
+    public IReadOnlyList<string> OpenPaths { get; init; } = DefaultOpenPaths;
+    public static readonly IReadOnlyList<string> DefaultOpenPaths =
+        ["/healthz", "/healthz/live", "/healthz/ready", "/metrics", "/", "/page.css", "/page.js"];
 
     public int MaxTextsPerRequest { get; init; } = 256;
     public int MaxTextLength { get; init; } = 20_000;
@@ -50,6 +69,11 @@ public sealed record TaggerServerOptions
         if (MaxBatchDelay < TimeSpan.Zero) throw new TextTaggerException($"max batch delay must be ≥ 0, got {MaxBatchDelay}");
         if (MaxTextsPerRequest < 1) throw new TextTaggerException($"max texts per request must be ≥ 1, got {MaxTextsPerRequest}");
         if (MaxTextLength < 1) throw new TextTaggerException($"max text length must be ≥ 1, got {MaxTextLength}");
+        if (MaxBatchTokens < 1) throw new TextTaggerException($"max batch tokens must be ≥ 1, got {MaxBatchTokens}");
+        if (MaxQueueTexts < 1) throw new TextTaggerException($"max queue texts must be ≥ 1, got {MaxQueueTexts}");
+        if (RequestTimeout <= TimeSpan.Zero) throw new TextTaggerException($"request timeout must be > 0, got {RequestTimeout}");
+        if (ShutdownTimeout < TimeSpan.Zero) throw new TextTaggerException($"shutdown timeout must be ≥ 0, got {ShutdownTimeout}");
+        if (ApiKeyFile != null && !File.Exists(ApiKeyFile)) throw new TextTaggerException($"{ApiKeyFile}: API key file not found");
         if (MaxFileTexts < 1) throw new TextTaggerException($"max file texts must be ≥ 1, got {MaxFileTexts}");
         if (MaxRequestBodyBytes < 1) throw new TextTaggerException($"max request body must be ≥ 1 byte, got {MaxRequestBodyBytes}");
     }

@@ -33,12 +33,24 @@ static class ServeCommand
         var maxBody = new Option<long>("--max-body-bytes")
         { Description = "Request body size at most (more: 413)", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
 
+        var batchTokens = new Option<int?>("--max-batch-tokens")
+        { Description = "Cut micro-batches and forward calls at this many padded tokens (default: by text count only)" };
+        var maxQueue = new Option<int>("--max-queue-texts")
+        { Description = "Texts of work admitted and not yet answered (an explained text counts 40); past it: 503 with Retry-After", DefaultValueFactory = _ => defaults.MaxQueueTexts };
+        var timeout = new Option<double>("--request-timeout")
+        { Description = "Seconds a request may take before a 503 with Retry-After", DefaultValueFactory = _ => defaults.RequestTimeout.TotalSeconds };
+        var shutdown = new Option<double>("--shutdown-timeout")
+        { Description = "Seconds in-flight requests get to finish on Ctrl+C or SIGTERM", DefaultValueFactory = _ => defaults.ShutdownTimeout.TotalSeconds };
+        var apiKeys = new Option<string?>("--api-key-file")
+        { Description = "File of API keys, one per line, reread when it changes: requests need Authorization: Bearer KEY or X-Api-Key" };
+        var openPaths = new Option<string>("--open-paths")
+        { Description = "Comma-separated paths open without a key", DefaultValueFactory = _ => string.Join(",", TaggerServerOptions.DefaultOpenPaths) };
         var noUi = new Option<bool>("--no-ui") { Description = "Serve the API only, without the moderation page at /" };
         var maxFileTexts = new Option<int>("--max-file-texts")
         { Description = "Texts per file sent to POST /v1/predict/file", DefaultValueFactory = _ => new TaggerServerOptions().MaxFileTexts };
         var command = new Command("serve",
             "Serve a model over HTTP: the moderation page at /, POST /v1/predict {\"texts\": [...]}, POST /v1/explain, POST /v1/predict/file, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
-        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody, maxFileTexts, noUi })
+        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody, maxFileTexts, batchTokens, maxQueue, timeout, shutdown, apiKeys, openPaths, noUi })
             command.Options.Add(option);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -58,6 +70,12 @@ static class ServeCommand
                 MaxTextLength = parse.GetValue(maxLength),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
                 MaxFileTexts = parse.GetValue(maxFileTexts),
+                MaxBatchTokens = parse.GetValue(batchTokens),
+                MaxQueueTexts = parse.GetValue(maxQueue),
+                RequestTimeout = Seconds(parse.GetValue(timeout), "--request-timeout"),
+                ShutdownTimeout = Seconds(parse.GetValue(shutdown), "--shutdown-timeout"),
+                ApiKeyFile = parse.GetValue(apiKeys),
+                OpenPaths = parse.GetValue(openPaths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Page = !parse.GetValue(noUi),
             };
             await using var app = TaggerServer.Build(options);
@@ -77,4 +95,9 @@ static class ServeCommand
         });
         return command;
     }
+
+    static TimeSpan Seconds(double seconds, string option) =>
+        double.IsFinite(seconds) && seconds >= 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new TextTaggerException($"{option}: {seconds} is not a number of seconds ≥ 0");
 }

@@ -6,8 +6,10 @@ let model = null;   // GET /v1/labels
 const Noticeable = 0.01;   // a word's score (probability it adds) worth a highlight
 
 /** The API's problem details as one sentence; a network failure as "the service is not answering". */
-async function call(path, init) {
+async function call(path, init = {}) {
   let response;
+  const key = sessionStorage.getItem("apiKey");
+  if (key) init.headers = { ...(init.headers || {}), "X-Api-Key": key };
   try {
     response = await fetch(path, init);
   } catch {
@@ -18,6 +20,12 @@ async function call(path, init) {
   try { problem = await response.json(); } catch { /* not problem details */ }
   // The API names texts by request index (texts[0]); the page's user knows them as comments 1, 2, …
   const detail = (problem.detail || response.statusText || "no detail").replace(/texts\[(\d+)\]/g, (_, i) => `comment ${+i + 1}`);
+  if (response.status === 401) {
+    $("key-box").hidden = false;
+    $("api-key").focus();
+    throw new Error(`An API key is needed (401): ${detail}. Enter it above and try again.`);
+  }
+  if (response.status === 503) throw new Error(`The service is busy (503): try again in ${response.headers.get("Retry-After") || "a few"} s.`);
   if (response.status === 413) throw new Error(`Too long (413): ${detail}`);
   if (response.status === 400) throw new Error(`The request was refused (400): ${detail}`);
   throw new Error(`${problem.title || "Error"} (${response.status}): ${detail}`);
@@ -241,6 +249,8 @@ function selectTab(tab) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  if (sessionStorage.getItem("apiKey")) { $("key-box").hidden = false; $("api-key").value = sessionStorage.getItem("apiKey"); }
+  $("api-key").addEventListener("change", () => { sessionStorage.setItem("apiKey", $("api-key").value.trim()); loadModel(); });
   loadModel();
   $("texts-form").addEventListener("submit", check);
   $("texts").addEventListener("keydown", e => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) check(e); });

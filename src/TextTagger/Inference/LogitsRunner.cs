@@ -21,16 +21,22 @@ public static class LogitsRunner
     /// <summary>Logits [rows, labels] in the order of <paramref name="ids"/>.</summary>
     /// <param name="fixedLength">Pad every batch to this length instead of its longest row.</param>
     /// <param name="rowsDone">Called after each batch with the number of rows scored so far.</param>
+    /// <param name="maxBatchTokens">Also cut a batch before its padded tokens (rows × longest row) would pass this:
+    /// a budget of work per forward call rather than of rows.</param>
+    /// <param name="batchScored">Called after each batch with what it held.</param>
     public static float[,] Run(IInferenceEngine engine, IReadOnlyList<long[]> ids, long padId, int batchSize,
-                               int? fixedLength = null, Action<int>? rowsDone = null)
+                               int? fixedLength = null, Action<int>? rowsDone = null, int? maxBatchTokens = null,
+                               Action<ScoredBatch>? batchScored = null)
     {
         if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
+        if (maxBatchTokens < 1) throw new TextTaggerException($"max batch tokens must be ≥ 1, got {maxBatchTokens}");
         int labels = engine.LabelCount;
         var logits = new float[ids.Count, labels];
         int[] order = Enumerable.Range(0, ids.Count).OrderBy(i => ids[i].Length).ToArray();
         for (int start = 0; start < order.Length;)
         {
-            int count = fixedLength != null ? Math.Min(batchSize, order.Length - start) : BatchEnd(ids, order, start, batchSize) - start;
+            int count = fixedLength != null ? Math.Min(batchSize, order.Length - start)
+                : BatchEnd(ids, order, start, batchSize, maxBatchTokens ?? int.MaxValue) - start;
             var rows = new long[count][];
             for (int i = 0; i < count; i++) rows[i] = ids[order[start + i]];
             var batch = PaddedBatch.FromIds(rows, fixedLength ?? rows.Max(r => r.Length), padId);
@@ -40,14 +46,15 @@ public static class LogitsRunner
                     logits[order[start + i], l] = values[i * labels + l];
             start += count;
             rowsDone?.Invoke(start);
+            batchScored?.Invoke(new ScoredBatch(count, rows.Sum(r => r.Length), count * batch.SequenceLength));
         }
         return logits;
     }
 
     /// <summary>Where the batch that starts at <paramref name="start"/> ends (exclusive): at most
     /// <paramref name="batchSize"/> rows, and no more padding than <see cref="MaxPaddingShare"/> of its tokens (or
-    /// <see cref="PaddingAllowance"/> tokens).</summary>
-    static int BatchEnd(IReadOnlyList<long[]> ids, int[] order, int start, int batchSize)
+    /// <see cref="PaddingAllowance"/> tokens), and at most <paramref name="maxTokens"/> padded tokens (one row always).</summary>
+    static int BatchEnd(IReadOnlyList<long[]> ids, int[] order, int start, int batchSize, long maxTokens)
     {
         long realTokens = ids[order[start]].Length;
         int end = start + 1;
@@ -56,6 +63,7 @@ public static class LogitsRunner
             long next = ids[order[end]].Length;   // the longest so far: rows are sorted by length
             long padding = (end - start + 1) * next - (realTokens + next);
             if (padding > Math.Max(MaxPaddingShare * (realTokens + next), PaddingAllowance)) break;
+            if ((end - start + 1) * next > maxTokens) break;
             realTokens += next;
             end++;
         }
@@ -86,3 +94,7 @@ public static class LogitsRunner
         return rows == 0 ? 0 : sum / ((double)rows * width);
     }
 }
+
+/// <summary>One forward call of <see cref="LogitsRunner"/>: its rows, their real tokens, and the tokens it ran once
+/// padded (rows × the padded length).</summary>
+public readonly record struct ScoredBatch(int Texts, int Tokens, int PaddedTokens);

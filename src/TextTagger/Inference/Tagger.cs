@@ -16,13 +16,15 @@ public sealed class Tagger : IDisposable
     readonly IInferenceEngine _engine;
 
     public Tagger(IInferenceEngine engine, BertTokenizer tokenizer, IReadOnlyList<string> labels, IReadOnlyList<double> thresholds,
-                  int maxTokens, int batchSize = DefaultBatchSize, string source = "")
+                  int maxTokens, int batchSize = DefaultBatchSize, string source = "", int? maxBatchTokens = null)
     {
         if (labels.Count != engine.LabelCount || thresholds.Count != labels.Count)
             throw new TextTaggerException($"{labels.Count} labels and {thresholds.Count} thresholds for an engine with {engine.LabelCount} outputs");
         if (maxTokens < 2) throw new TextTaggerException($"max tokens must be ≥ 2, got {maxTokens}");
         if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
+        if (maxBatchTokens < 1) throw new TextTaggerException($"max batch tokens must be ≥ 1, got {maxBatchTokens}");
         _engine = engine;
+        MaxBatchTokens = maxBatchTokens;
         Tokenizer = tokenizer;
         Labels = labels;
         Thresholds = thresholds;
@@ -41,9 +43,10 @@ public sealed class Tagger : IDisposable
     /// <param name="precision">"fp32" (exact), "bf16" (TorchSharp: bfloat16 matrix products, faster on CPUs with native
     /// bfloat16, probabilities differ by about 1e-2) or "auto" (bf16 where native). An ONNX model runs as exported.</param>
     /// <param name="engine">Auto: model.onnx when the directory has one, else TorchSharp weights.</param>
+    /// <param name="maxBatchTokens">Cut forward calls at this many padded tokens too (see <see cref="LogitsRunner"/>).</param>
     public static Tagger Load(string modelDirectory, IReadOnlyList<string>? labels = null, double? threshold = null,
                               int? maxTokens = null, int batchSize = DefaultBatchSize, Precision precision = Engines.Precision.Fp32,
-                              EngineKind engine = EngineKind.Auto, int threads = 0)
+                              EngineKind engine = EngineKind.Auto, int threads = 0, int? maxBatchTokens = null)
     {
         if (threshold is { } t) LabelThresholds.Validate(t);
         if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
@@ -57,7 +60,7 @@ public sealed class Tagger : IDisposable
                 .Select(l => threshold ?? (loaded.Thresholds != null && loaded.Thresholds.TryGetValue(l, out var own) ? own : LabelThresholds.Default))
                 .ToArray();
             int limit = Math.Min(maxTokens ?? loaded.MaxTokens ?? BertTokenizer.DefaultMaxTokens, loaded.MaxPositions);
-            return new Tagger(loaded.Engine, tokenizer, loaded.Labels, thresholds, limit, batchSize, loaded.Source);
+            return new Tagger(loaded.Engine, tokenizer, loaded.Labels, thresholds, limit, batchSize, loaded.Source, maxBatchTokens);
         }
         catch
         {
@@ -71,10 +74,16 @@ public sealed class Tagger : IDisposable
     public IReadOnlyList<double> Thresholds { get; }
     public int MaxTokens { get; }
     public int BatchSize { get; }
+    /// <summary>Padded tokens per forward call at most (null: <see cref="BatchSize"/> rows only).</summary>
+    public int? MaxBatchTokens { get; }
     /// <summary>What runs the model.</summary>
     public IInferenceEngine Engine => _engine;
 
     public Precision Precision => _engine.Precision;
+    /// <summary>Raised after every forward call, whoever asked for it (predict, explain, evaluate): what it held.
+    /// The service's metrics listen here.</summary>
+    public event Action<ScoredBatch>? BatchScored;
+
     /// <summary>Where the model came from.</summary>
     public string Source { get; }
 
@@ -116,7 +125,8 @@ public sealed class Tagger : IDisposable
     {
         ArgumentNullException.ThrowIfNull(texts);
         var ids = Tokenizer.EncodeAll(texts, MaxTokens);
-        return LogitsRunner.Run(_engine, ids, Tokenizer.PadId, BatchSize, rowsDone: rowsDone);
+        return LogitsRunner.Run(_engine, ids, Tokenizer.PadId, BatchSize, rowsDone: rowsDone, maxBatchTokens: MaxBatchTokens,
+                                batchScored: BatchScored);
     }
 
     public void Dispose() => _engine.Dispose();

@@ -35,10 +35,26 @@ public class ConcurrentRequestTests(TinyModelFixture model) : IClassFixture<Tiny
     public async Task The_batcher_gathers_concurrent_requests_into_fewer_forward_passes()
     {
         using var served = new ServedModel(new TaggerServerOptions { Tagger = model.Tagger });
-        await using var batcher = new MicroBatcher(served, new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMilliseconds(50) });
+        using var metrics = new ServerMetrics(served);
+        await using var batcher = new MicroBatcher(served, new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMilliseconds(50) }, metrics);
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => batcher.PredictAsync([$"good w{i}"], CancellationToken.None)));
         Assert.Equal(16, batcher.Texts);
         Assert.True(batcher.Batches < 16, $"{batcher.Batches} forward passes for 16 concurrent requests");
+        for (int i = 0; i < 16; i++)
+            Assert.Equal(model.Tagger.Predict($"good w{i}").Probabilities, results[i][0].Probabilities, (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Fact]
+    public async Task A_token_budget_cuts_micro_batches_by_tokens_not_texts()
+    {
+        using var served = new ServedModel(new TaggerServerOptions { Tagger = model.Tagger });
+        using var metrics = new ServerMetrics(served);
+        // "good wN" is 4 tokens with [CLS] and [SEP]: a budget of 8 holds two requests, whatever the text count limit.
+        var options = new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMilliseconds(50), MaxBatchTokens = 8 };
+        await using var batcher = new MicroBatcher(served, options, metrics);
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => batcher.PredictAsync([$"good w{i}"], CancellationToken.None)));
+        Assert.Equal(16, batcher.Texts);
+        Assert.True(batcher.Batches >= 8, $"{batcher.Batches} micro-batches for 16 requests of 4 tokens under a budget of 8");
         for (int i = 0; i < 16; i++)
             Assert.Equal(model.Tagger.Predict($"good w{i}").Probabilities, results[i][0].Probabilities, (a, b) => Math.Abs(a - b) < 1e-6);
     }

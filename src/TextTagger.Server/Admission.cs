@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TextTagger.Server;
+
+/// <summary>
+/// Runs an endpoint's scoring under the <see cref="AdmissionGate"/> and the per-request timeout: no room → 503 with
+/// Retry-After at once; not answered within <see cref="TaggerServerOptions.RequestTimeout"/> → 503 with Retry-After
+/// (the client may retry; nothing was half-answered).
+/// </summary>
+static class Admission
+{
+    /// <summary>Seconds a refused client is told to wait: about what the admitted work takes to drain at 100 texts/s
+    /// (a 2-core CPU), at least 1.</summary>
+    static int RetryAfterSeconds(AdmissionGate gate) => (int)Math.Clamp(gate.InFlight / 100, 1, 60);
+
+    public static async Task<IResult> RunAsync(HttpContext context, long units, Func<CancellationToken, Task<IResult>> score)
+    {
+        var services = context.RequestServices;
+        var gate = services.GetRequiredService<AdmissionGate>();
+        var options = services.GetRequiredService<TaggerServerOptions>();
+        var metrics = services.GetRequiredService<ServerMetrics>();
+
+        using var lease = gate.TryEnter(units);
+        if (lease == null)
+        {
+            metrics.Rejected.WithLabels("queue_full").Inc();
+            return Busy(context, gate, "Server busy",
+                $"the service holds {gate.InFlight:N0} texts of work (at most {gate.Capacity:N0}); retry after the Retry-After seconds");
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(options.RequestTimeout);
+        try
+        {
+            return await score(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            metrics.Rejected.WithLabels("timeout").Inc();
+            return Busy(context, gate, "Timed out",
+                $"not answered within {options.RequestTimeout.TotalSeconds:0.#} s (the request timeout); retry after the Retry-After seconds");
+        }
+    }
+
+    static IResult Busy(HttpContext context, AdmissionGate gate, string title, string detail)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds(gate).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, title, detail);
+    }
+}
