@@ -9,7 +9,9 @@ public sealed record PredictRequest(IReadOnlyList<string?>? Texts);
 public sealed record PredictResponse(IReadOnlyList<string> Labels, IReadOnlyList<TextPrediction> Predictions);
 
 /// <summary>One text's probability per label (keyed by label, in label order) and the labels at or above threshold.</summary>
-public sealed record TextPrediction(IReadOnlyDictionary<string, double> Probabilities, IReadOnlyList<string> Tags);
+/// <param name="Truncated">The text was longer than the model's token limit and only its start was read (serve
+/// --long-texts window reads it all).</param>
+public sealed record TextPrediction(IReadOnlyDictionary<string, double> Probabilities, IReadOnlyList<string> Tags, bool Truncated);
 
 /// <summary>GET /v1/labels answer: the model's labels and thresholds, what runs it, and the request limits a client
 /// must keep to.</summary>

@@ -21,5 +21,5 @@ static class PredictEndpoint
     }
 
     static PredictResponse ToResponse(IReadOnlyList<string> labels, IReadOnlyList<Prediction> predictions) =>
-        new(labels, predictions.Select(p => new TextPrediction(TextsRequest.ByLabel(labels, p.Probabilities), p.Tags)).ToArray());
+        new(labels, predictions.Select(p => new TextPrediction(TextsRequest.ByLabel(labels, p.Probabilities), p.Tags, p.Truncated)).ToArray());
 }

@@ -14,7 +14,8 @@ public sealed class ServedModel : IDisposable
         _owned = options.Tagger == null;
         Tagger = options.Tagger ?? Tagger.Load(options.ModelDirectory!, threshold: options.Threshold, maxTokens: options.MaxTokens,
                                                batchSize: options.BatchSize, precision: options.Precision,
-                                               engine: options.Engine, maxBatchTokens: options.MaxBatchTokens);
+                                               engine: options.Engine, maxBatchTokens: options.MaxBatchTokens,
+                                               longTexts: options.LongTexts, windowStride: options.WindowStride);
         Name = options.Tagger != null ? "in-process model" : Path.GetFileName(Path.GetFullPath(options.ModelDirectory!).TrimEnd('/', '\\'));
     }
 

@@ -31,6 +31,10 @@ public sealed record TaggerServerOptions
     public int MaxBatchTexts { get; init; } = 64;
     /// <summary>…or this long after its first request arrived.</summary>
     public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>Texts past the token limit: truncated (answers say so) or scored in overlapping windows.</summary>
+    public LongTextMode LongTexts { get; init; } = LongTextMode.Truncate;
+    /// <summary>Tokens between window starts (null: half the limit).</summary>
+    public int? WindowStride { get; init; }
     /// <summary>Padded tokens per forward call (and per micro-batch) at most; null: cut by text count only.</summary>
     public int? MaxBatchTokens { get; init; }
 

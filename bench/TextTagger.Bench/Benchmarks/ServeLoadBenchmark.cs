@@ -11,7 +11,11 @@ namespace TextTagger.Bench.Benchmarks;
 /// <summary>
 /// Load test of the HTTP service on loopback: the server runs in this process on 127.0.0.1 (a free port) with the
 /// bundled MiniLM encoder and a fresh random 6-label head (its probabilities mean nothing; the cost is the real one),
-/// and N concurrent clients each send one real comment per request for a bounded time, micro-batching on, then off.
+/// and N concurrent clients each send one real comment per request for a bounded time, in each batching mode: off
+/// (each request alone), texts (micro-batches of up to 64 texts / 5 ms) or tokens:N (micro-batches and forward calls
+/// cut at N padded tokens). While the load runs, /healthz/live is probed every second and the process's RSS sampled;
+/// 503s (a full queue, --max-queue-texts) are counted apart from errors and timeouts, and after the load one more
+/// request and /healthz/ready must succeed (recovery).
 /// </summary>
 sealed class ServeLoadBenchmark : IBenchmark
 {
@@ -19,7 +23,7 @@ sealed class ServeLoadBenchmark : IBenchmark
 
     public string Name => "serve-load";
     public string Description =>
-        "requests/s and latency of `serve` on loopback, micro-batching on vs off [--model DIR (default: MiniLM + random head; an exported directory runs on ONNX Runtime)] [--duration S] [--clients N] [--max-tokens N] [--batch-size N] [--modes on,off]";
+        "requests/s and latency of `serve` on loopback by batching mode [--model DIR (default: MiniLM + random head; an exported directory runs on ONNX Runtime)] [--duration S] [--clients N] [--max-tokens N] [--batch-size N] [--modes off,texts,tokens:4096] [--max-queue-texts N]";
 
     public int Run(string[] args)
     {
@@ -31,7 +35,8 @@ sealed class ServeLoadBenchmark : IBenchmark
         int maxTokens = int.Parse(BenchData.Option(args, "--max-tokens", "256"), c);
         int batchSize = int.Parse(BenchData.Option(args, "--batch-size", "32"), c);
         long maxRequests = long.Parse(BenchData.Option(args, "--max-requests", "1000000"), c);
-        string[] modes = BenchData.Option(args, "--modes", "on,off").Split(',');
+        string[] modes = BenchData.Option(args, "--modes", "off,texts,tokens:4096").Split(',');
+        int maxQueue = int.Parse(BenchData.Option(args, "--max-queue-texts", new TaggerServerOptions().MaxQueueTexts.ToString(c)), c);
         if (duration <= 0 || duration > 3600 || clients < 1 || clients > 256) throw new ArgumentException("duration must be in (0, 3600] s and clients in [1, 256]");
 
         var comments = BenchData.ReadComments(csv);
@@ -43,32 +48,38 @@ sealed class ServeLoadBenchmark : IBenchmark
             pretrained.Save(modelDir, maxTokens: maxTokens);
         }
 
-        Console.WriteLine($"{comments.Length} comments; model {modelDir}; max {maxTokens} tokens; " +
-                          $"tagger batch {batchSize}; {clients} clients; {duration:F0} s per mode after {warmup:F0} s warm-up; {Environment.ProcessorCount} cores");
-        Console.WriteLine("| micro-batching | requests | requests/s | texts/s | p50 (ms) | p99 (ms) | errors | forward passes |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        foreach (var mode in modes)
+        Console.WriteLine($"{comments.Length} comments; model {modelDir}; max {maxTokens} tokens; tagger batch {batchSize}; queue {maxQueue} texts; " +
+                          $"{clients} clients; {duration:F0} s per mode after {warmup:F0} s warm-up; {Environment.ProcessorCount} cores");
+        Console.WriteLine("| batching | requests | requests/s | p50 (ms) | p99 (ms) | 503 | errors | timeouts | forward calls | /healthz/live max (ms), failures | RSS MB start → end (max) | recovered |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var mode in modes.Select(m => m.Trim()))
         {
-            bool on = mode.Trim() == "on";
+            int? budget = mode.StartsWith("tokens:", StringComparison.Ordinal) ? int.Parse(mode["tokens:".Length..], c) : null;
+            if (mode is not ("off" or "texts") && budget == null) throw new ArgumentException($"--modes: '{mode}' is not off, texts or tokens:N");
             var options = new TaggerServerOptions
             {
                 ModelDirectory = modelDir,
                 MaxTokens = maxTokens,
                 BatchSize = batchSize,
                 Urls = "http://127.0.0.1:0",
-                MicroBatching = on,
+                MicroBatching = mode != "off",
+                MaxBatchTokens = budget,
+                MaxBatchTexts = budget != null ? 1024 : new TaggerServerOptions().MaxBatchTexts,   // tokens decide
+                MaxQueueTexts = maxQueue,
                 LogLevel = LogLevel.Warning,
             };
-            var result = RunMode(options, comments, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), maxRequests)
+            var r = RunMode(options, comments, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), maxRequests)
                 .GetAwaiter().GetResult();
+            string name = mode == "off" ? "off" : budget != null ? $"tokens ({budget} per call)" : "texts (64 / 5 ms)";
             Console.WriteLine(string.Create(c,
-                $"| {(on ? "on (64 texts / 5 ms)" : "off")} | {result.Requests} | {result.Requests / result.Seconds:F1} | {result.Requests / result.Seconds:F1} | " +
-                $"{result.Percentile(0.50):F0} | {result.Percentile(0.99):F0} | {result.Errors} | {result.ForwardPasses} |"));
+                $"| {name} | {r.Requests} | {r.Requests / r.Seconds:F1} | {r.Percentile(0.50):F0} | {r.Percentile(0.99):F0} | {r.Refused} | {r.Errors} | " +
+                $"{r.Timeouts} | {r.ForwardPasses} | {r.LiveMaxMs:F0}, {r.LiveFailures} | {r.RssStartMb:F0} → {r.RssEndMb:F0} ({r.RssMaxMb:F0}) | {(r.Recovered ? "yes" : "NO")} |"));
         }
         return 0;
     }
 
-    sealed record LoadResult(long Requests, long Errors, double Seconds, List<double> LatenciesMs, string ForwardPasses)
+    sealed record LoadResult(long Requests, long Errors, long Refused, long Timeouts, double Seconds, List<double> LatenciesMs, string ForwardPasses,
+                             double LiveMaxMs, int LiveFailures, double RssStartMb, double RssEndMb, double RssMaxMb, bool Recovered)
     {
         public double Percentile(double q)
         {
@@ -77,6 +88,8 @@ sealed class ServeLoadBenchmark : IBenchmark
             return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         }
     }
+
+    static double RssMb() => Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
 
     static async Task<LoadResult> RunMode(TaggerServerOptions options, string[] comments, int clients, TimeSpan warmup, TimeSpan duration,
                                           long maxRequests)
@@ -87,22 +100,51 @@ sealed class ServeLoadBenchmark : IBenchmark
         if (!System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(address.Host))) throw new InvalidOperationException("loopback only");
         var batcher = app.Services.GetService(typeof(IPredictionService)) as MicroBatcher;
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 2 }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         await RunClients(http, comments, clients, warmup, maxRequests, null);
         long batchesBefore = batcher?.Batches ?? 0;
         var latencies = new List<double>();
+        double rssStart = RssMb(), rssMax = rssStart;
+        using var stop = new CancellationTokenSource();
+        double liveMax = 0;
+        int liveFailures = 0;
+        var probe = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                long start = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var live = await http.GetAsync("/healthz/live");
+                    if (!live.IsSuccessStatusCode) liveFailures++;
+                }
+                catch (HttpRequestException) { liveFailures++; }
+                liveMax = Math.Max(liveMax, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                rssMax = Math.Max(rssMax, RssMb());
+                try { await Task.Delay(1000, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
         var clock = Stopwatch.StartNew();
-        long errors = await RunClients(http, comments, clients, duration, maxRequests, latencies);
+        var counts = await RunClients(http, comments, clients, duration, maxRequests, latencies);
         double seconds = clock.Elapsed.TotalSeconds;
+        stop.Cancel();
+        await probe;
+        double rssEnd = RssMb();
+        // Recovery: once the load is gone, the service answers and is ready at once.
+        using var after = await http.PostAsJsonAsync("/v1/predict", new { texts = new[] { comments[0] } });
+        using var ready = await http.GetAsync("/healthz/ready");
         await app.StopAsync();
         string passes = batcher == null ? "one per request" : $"{batcher.Batches - batchesBefore}";
-        return new LoadResult(latencies.Count, errors, seconds, latencies, passes);
+        return new LoadResult(latencies.Count, counts.Errors, counts.Refused, counts.Timeouts, seconds, latencies, passes, liveMax, liveFailures,
+                              rssStart, rssEnd, rssMax, after.IsSuccessStatusCode && ready.IsSuccessStatusCode);
     }
 
-    /// <summary>Closed loop: each client sends one comment, waits for the answer, sends the next, until time or count runs out.</summary>
-    static async Task<long> RunClients(HttpClient http, string[] comments, int clients, TimeSpan duration, long maxRequests, List<double>? latencies)
+    /// <summary>Closed loop: each client sends one comment, waits for the answer, sends the next, until time or count
+    /// runs out. A 503 is counted and retried after a short pause (a client honouring Retry-After would wait longer).</summary>
+    static async Task<(long Errors, long Refused, long Timeouts)> RunClients(HttpClient http, string[] comments, int clients, TimeSpan duration,
+                                                                          long maxRequests, List<double>? latencies)
     {
-        long errors = 0, sent = 0;
+        long errors = 0, refused = 0, timeouts = 0, sent = 0;
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var tasks = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
@@ -115,7 +157,18 @@ sealed class ServeLoadBenchmark : IBenchmark
                 {
                     using var response = await http.PostAsJsonAsync("/v1/predict", new { texts = new[] { text } });
                     await response.Content.ReadAsByteArrayAsync();
+                    if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+                    {
+                        Interlocked.Increment(ref refused);
+                        await Task.Delay(50);
+                        continue;
+                    }
                     if (!response.IsSuccessStatusCode) { Interlocked.Increment(ref errors); continue; }
+                }
+                catch (TaskCanceledException)
+                {
+                    Interlocked.Increment(ref timeouts);
+                    continue;
                 }
                 catch (HttpRequestException)
                 {
@@ -127,6 +180,6 @@ sealed class ServeLoadBenchmark : IBenchmark
             }
         })).ToArray();
         await Task.WhenAll(tasks);
-        return errors;
+        return (errors, refused, timeouts);
     }
 }

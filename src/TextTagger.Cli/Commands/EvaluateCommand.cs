@@ -43,6 +43,7 @@ static class EvaluateCommand
         var limitRows = new Option<int?>("--limit-rows") { Description = "Evaluate only the first N rows" };
         var precision = CliSupport.InferencePrecisionOption();
         var engine = CliSupport.EngineOption();
+        var longTexts = new LongTextOptions();
 
         command.Options.Add(model);
         dataOptions.AddTo(command);
@@ -53,8 +54,10 @@ static class EvaluateCommand
         command.Options.Add(limitRows);
         command.Options.Add(precision);
         command.Options.Add(engine);
+        longTexts.AddTo(command);
         command.SetAction(parse =>
         {
+            var (longMode, stride) = longTexts.Read(parse);
             string modelDir = parse.GetValue(model)!;
             if (!Directory.Exists(modelDir))
                 throw new TextTaggerException(File.Exists(modelDir)
@@ -75,7 +78,7 @@ static class EvaluateCommand
                 dataset = dataset.WithRows(dataset.Rows.Take(limit).ToArray());
 
             EvaluateAndWrite(console, writer, modelDir, dataset, outDir, parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize),
-                             Precisions.Parse(parse.GetValue(precision), "--precision"), EngineKinds.Parse(parse.GetValue(engine)!));
+                             Precisions.Parse(parse.GetValue(precision), "--precision"), EngineKinds.Parse(parse.GetValue(engine)!), longMode, stride);
             return 0;
         });
         return command;
@@ -86,9 +89,11 @@ static class EvaluateCommand
     public static EvaluationReport EvaluateAndWrite(IAnsiConsole console, TextWriter writer, string modelDir, LabeledDataset dataset,
                                                     string outDir, double? threshold = null, int? maxTokens = null,
                                                     int batchSize = Tagger.DefaultBatchSize, Precision precision = Precision.Fp32,
-                                                    EngineKind engine = EngineKind.Auto)
+                                                    EngineKind engine = EngineKind.Auto, LongTextMode longTexts = LongTextMode.Truncate,
+                                                    int? windowStride = null)
     {
-            using var tagger = Tagger.Load(modelDir, maxTokens: maxTokens, batchSize: batchSize, precision: precision, engine: engine);
+            using var tagger = Tagger.Load(modelDir, maxTokens: maxTokens, batchSize: batchSize, precision: precision, engine: engine,
+                                           longTexts: longTexts, windowStride: windowStride);
             ModelEvaluation.MatchLabels(tagger.Labels, dataset.LabelNames, dataset.Source); // fail before scoring
             console.MarkupLineInterpolated(
                 $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, max {tagger.MaxTokens} tokens, batch {tagger.BatchSize}, {tagger.Engine.Name} {tagger.Precision.Name()}");

@@ -24,10 +24,14 @@ static class ExplainCommand
         var command = new Command("explain", "Show which words raised each label's probability (occlusion: the text scored without each word).");
         command.Arguments.Add(texts);
         foreach (var option in new Option[] { model, label, top, format, engine }) command.Options.Add(option);
+        var longTexts = new LongTextOptions();
+        longTexts.AddTo(command);
         command.SetAction(parse =>
         {
+            var (longMode, stride) = longTexts.Read(parse);
             if (parse.GetValue(top) < 1) throw new TextTaggerException($"--top must be at least 1, got {parse.GetValue(top)}");
-            using var tagger = Tagger.Load(parse.GetValue(model)!, engine: EngineKinds.Parse(parse.GetValue(engine)!));
+            using var tagger = Tagger.Load(parse.GetValue(model)!, engine: EngineKinds.Parse(parse.GetValue(engine)!), longTexts: longMode,
+                                           windowStride: stride);
             string? chosen = parse.GetValue(label);
             if (chosen != null && !tagger.Labels.Contains(chosen))
                 throw new TextTaggerException($"--label {chosen}: the model's labels are {string.Join(", ", tagger.Labels)}");

@@ -38,18 +38,21 @@ static class PredictCommand
         var chunkSize = new Option<int>("--chunk-size")
         { Description = "Rows read, predicted and written at a time", DefaultValueFactory = _ => ChunkedPredictor.DefaultChunkSize };
 
+        var longTexts = new LongTextOptions();
         var command = new Command("predict",
             "Tag texts or a file with a trained model. CSV output: the id column (if the input has one), one probability " +
             $"column per label, and '{CsvPredictionWriter.TagsColumn}' (predicted labels joined by '{CsvPredictionWriter.TagSeparator}').");
         command.Arguments.Add(texts);
         foreach (var option in new Option[] { model, input, output, format, textColumn, idColumn, threshold, maxTokens, batchSize, precision, engine, chunkSize })
             command.Options.Add(option);
+        longTexts.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
+            var (longMode, stride) = longTexts.Read(parse);
             var request = new PredictRequest(parse.GetValue(model)!, parse.GetValue(texts) ?? [], parse.GetValue(input),
                 parse.GetValue(output), parse.GetValue(format), parse.GetValue(textColumn)!, parse.GetValue(idColumn)!,
                 parse.GetValue(threshold), parse.GetValue(maxTokens), parse.GetValue(batchSize), parse.GetValue(chunkSize),
-                Precisions.Parse(parse.GetValue(precision), "--precision"), EngineKinds.Parse(parse.GetValue(engine)!));
+                Precisions.Parse(parse.GetValue(precision), "--precision"), EngineKinds.Parse(parse.GetValue(engine)!), longMode, stride);
             return Task.FromResult(Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation));
         });
         return command;
@@ -57,7 +60,7 @@ static class PredictCommand
 
     sealed record PredictRequest(string Model, string[] Texts, string? Input, string? Output, string? Format, string TextColumn,
                                  string IdColumn, double? Threshold, int? MaxTokens, int BatchSize, int ChunkSize,
-                                 Precision Precision, EngineKind Engine);
+                                 Precision Precision, EngineKind Engine, LongTextMode LongTexts, int? WindowStride);
 
     static int Run(PredictRequest r, TextWriter console, TextWriter error, CancellationToken cancellation)
     {
@@ -68,7 +71,7 @@ static class PredictCommand
 
         using var source = r.Input != null ? TextSources.Open(r.Input, r.TextColumn, r.IdColumn) : new TextListSource(r.Texts);
         using var tagger = Tagger.Load(r.Model, threshold: r.Threshold, maxTokens: r.MaxTokens, batchSize: r.BatchSize, precision: r.Precision,
-                                      engine: r.Engine);
+                                      engine: r.Engine, longTexts: r.LongTexts, windowStride: r.WindowStride);
         using var file = r.Output != null ? new AtomicFile(r.Output) : null;
         var writer = CreateWriter(format, file?.Writer ?? console, tagger.Labels, source.IdColumn);
 

@@ -52,8 +52,11 @@ static class ServeCommand
             "Serve a model over HTTP: the moderation page at /, POST /v1/predict {\"texts\": [...]}, POST /v1/explain, POST /v1/predict/file, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
         foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody, maxFileTexts, batchTokens, maxQueue, timeout, shutdown, apiKeys, openPaths, noUi })
             command.Options.Add(option);
+        var longTexts = new LongTextOptions();
+        longTexts.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
+            var (longMode, stride) = longTexts.Read(parse);
             var options = new TaggerServerOptions
             {
                 ModelDirectory = parse.GetValue(model),
@@ -77,6 +80,8 @@ static class ServeCommand
                 ApiKeyFile = parse.GetValue(apiKeys),
                 OpenPaths = parse.GetValue(openPaths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Page = !parse.GetValue(noUi),
+                LongTexts = longMode,
+                WindowStride = stride,
             };
             await using var app = TaggerServer.Build(options);
             try

@@ -6,7 +6,7 @@ namespace TextTagger.Inference;
 
 /// <summary>
 /// Predictions as one JSON document, written as it goes:
-/// `{"labels": [...], "predictions": [{"id": ..., "text": ..., "probabilities": {label: p}, "tags": [...]}]}`
+/// `{"labels": [...], "predictions": [{"id": ..., "text": ..., "probabilities": {label: p}, "tags": [...], "truncated": false}]}` (truncated: longer than the token limit, only its start read)
 /// ("id" only when the input has ids).
 /// </summary>
 public sealed class JsonPredictionWriter : IPredictionWriter
@@ -40,6 +40,7 @@ public sealed class JsonPredictionWriter : IPredictionWriter
             _json.WriteStartArray("tags");
             foreach (var tag in predictions[i].Tags) _json.WriteStringValue(tag);
             _json.WriteEndArray();
+            _json.WriteBoolean("truncated", predictions[i].Truncated);
             _json.WriteEndObject();
         }
         Drain();

@@ -16,7 +16,8 @@ public sealed class Tagger : IDisposable
     readonly IInferenceEngine _engine;
 
     public Tagger(IInferenceEngine engine, BertTokenizer tokenizer, IReadOnlyList<string> labels, IReadOnlyList<double> thresholds,
-                  int maxTokens, int batchSize = DefaultBatchSize, string source = "", int? maxBatchTokens = null)
+                  int maxTokens, int batchSize = DefaultBatchSize, string source = "", int? maxBatchTokens = null,
+                  LongTextMode longTexts = LongTextMode.Truncate, int? windowStride = null)
     {
         if (labels.Count != engine.LabelCount || thresholds.Count != labels.Count)
             throw new TextTaggerException($"{labels.Count} labels and {thresholds.Count} thresholds for an engine with {engine.LabelCount} outputs");
@@ -25,6 +26,10 @@ public sealed class Tagger : IDisposable
         if (maxBatchTokens < 1) throw new TextTaggerException($"max batch tokens must be ≥ 1, got {maxBatchTokens}");
         _engine = engine;
         MaxBatchTokens = maxBatchTokens;
+        LongTexts = longTexts;
+        WindowStride = windowStride;
+        if (longTexts == LongTextMode.Window && (windowStride < 1 || windowStride > maxTokens - 2))
+            throw new TextTaggerException($"window stride must be in 1..{maxTokens - 2} tokens (the limit minus [CLS] and [SEP]), got {windowStride}");
         Tokenizer = tokenizer;
         Labels = labels;
         Thresholds = thresholds;
@@ -44,9 +49,12 @@ public sealed class Tagger : IDisposable
     /// bfloat16, probabilities differ by about 1e-2) or "auto" (bf16 where native). An ONNX model runs as exported.</param>
     /// <param name="engine">Auto: model.onnx when the directory has one, else TorchSharp weights.</param>
     /// <param name="maxBatchTokens">Cut forward calls at this many padded tokens too (see <see cref="LogitsRunner"/>).</param>
+    /// <param name="longTexts">Texts past the token limit: truncated, or scored in overlapping windows.</param>
+    /// <param name="windowStride">Tokens between window starts (default: half a window).</param>
     public static Tagger Load(string modelDirectory, IReadOnlyList<string>? labels = null, double? threshold = null,
                               int? maxTokens = null, int batchSize = DefaultBatchSize, Precision precision = Engines.Precision.Fp32,
-                              EngineKind engine = EngineKind.Auto, int threads = 0, int? maxBatchTokens = null)
+                              EngineKind engine = EngineKind.Auto, int threads = 0, int? maxBatchTokens = null,
+                              LongTextMode longTexts = LongTextMode.Truncate, int? windowStride = null)
     {
         if (threshold is { } t) LabelThresholds.Validate(t);
         if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
@@ -60,7 +68,8 @@ public sealed class Tagger : IDisposable
                 .Select(l => threshold ?? (loaded.Thresholds != null && loaded.Thresholds.TryGetValue(l, out var own) ? own : LabelThresholds.Default))
                 .ToArray();
             int limit = Math.Min(maxTokens ?? loaded.MaxTokens ?? BertTokenizer.DefaultMaxTokens, loaded.MaxPositions);
-            return new Tagger(loaded.Engine, tokenizer, loaded.Labels, thresholds, limit, batchSize, loaded.Source, maxBatchTokens);
+            return new Tagger(loaded.Engine, tokenizer, loaded.Labels, thresholds, limit, batchSize, loaded.Source, maxBatchTokens,
+                              longTexts, windowStride);
         }
         catch
         {
@@ -76,6 +85,9 @@ public sealed class Tagger : IDisposable
     public int BatchSize { get; }
     /// <summary>Padded tokens per forward call at most (null: <see cref="BatchSize"/> rows only).</summary>
     public int? MaxBatchTokens { get; }
+    public LongTextMode LongTexts { get; }
+    /// <summary>Tokens between window starts in <see cref="LongTextMode.Window"/> (null: half a window).</summary>
+    public int? WindowStride { get; }
     /// <summary>What runs the model.</summary>
     public IInferenceEngine Engine => _engine;
 
@@ -91,14 +103,15 @@ public sealed class Tagger : IDisposable
 
     public IReadOnlyList<Prediction> Predict(IReadOnlyList<string> texts)
     {
-        var probabilities = PredictProbabilities(texts);
+        var encoded = Encode(texts);
+        var probabilities = LogitsRunner.Probabilities(Score(encoded, null));
         var predictions = new Prediction[texts.Count];
-        for (int i = 0; i < texts.Count; i++) predictions[i] = ToPrediction(probabilities, i);
+        for (int i = 0; i < texts.Count; i++) predictions[i] = ToPrediction(probabilities, i, encoded.Truncated[i]);
         return predictions;
     }
 
     /// <summary>Row <paramref name="row"/> of probabilities [texts, labels] with its tags at this tagger's thresholds.</summary>
-    public Prediction ToPrediction(double[,] probabilities, int row)
+    public Prediction ToPrediction(double[,] probabilities, int row, bool truncated = false)
     {
         var p = new double[Labels.Count];
         var tags = new List<string>();
@@ -107,7 +120,7 @@ public sealed class Tagger : IDisposable
             p[l] = probabilities[row, l];
             if (LabelThresholds.IsPositive(p[l], Thresholds[l])) tags.Add(Labels[l]);
         }
-        return new Prediction(Labels, p, tags);
+        return new Prediction(Labels, p, tags, truncated);
     }
 
     /// <summary>Which words made the model say what it says about <paramref name="text"/>: a signed score per word and
@@ -121,12 +134,22 @@ public sealed class Tagger : IDisposable
         LogitsRunner.Probabilities(PredictLogits(texts, rowsDone));
 
     /// <summary>Logits [texts, labels] (for losses and calibration).</summary>
-    public float[,] PredictLogits(IReadOnlyList<string> texts, Action<int>? rowsDone = null)
+    public float[,] PredictLogits(IReadOnlyList<string> texts, Action<int>? rowsDone = null) => Score(Encode(texts), rowsDone);
+
+    /// <summary>The rows the model scores for these texts (one each, or windows of the long ones).</summary>
+    public EncodedTexts Encode(IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var ids = Tokenizer.EncodeAll(texts, MaxTokens);
-        return LogitsRunner.Run(_engine, ids, Tokenizer.PadId, BatchSize, rowsDone: rowsDone, maxBatchTokens: MaxBatchTokens,
-                                batchScored: BatchScored);
+        return EncodedTexts.Encode(Tokenizer, texts, MaxTokens, LongTexts, WindowStride);
+    }
+
+    float[,] Score(EncodedTexts encoded, Action<int>? textsDone)
+    {
+        int rows = encoded.Rows.Length, texts = encoded.TextCount;
+        Action<int>? rowsDone = textsDone == null ? null : done => textsDone((int)((long)done * texts / Math.Max(rows, 1)));
+        var logits = LogitsRunner.Run(_engine, encoded.Rows, Tokenizer.PadId, BatchSize, rowsDone: rowsDone, maxBatchTokens: MaxBatchTokens,
+                                      batchScored: BatchScored);
+        return encoded.Combine(logits);
     }
 
     public void Dispose() => _engine.Dispose();

@@ -91,6 +91,31 @@ public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixtu
     }
 
     [Fact]
+    public void Window_mode_reads_a_trigger_past_the_token_limit_that_truncation_misses()
+    {
+        // 40 filler words, then the trigger: past the rule model's 32 tokens.
+        string text = string.Join(' ', Enumerable.Range(0, 40).Select(i => $"w{i % 9}")) + " rude";
+        using var truncating = Tagger.Load(model.Exported);
+        using var windowing = Tagger.Load(model.Exported, longTexts: LongTextMode.Window, windowStride: 10);
+        var cut = truncating.Predict(text);
+        var whole = windowing.Predict(text);
+        Assert.True(cut.Truncated);
+        Assert.False(whole.Truncated);
+        Assert.True(cut["rude"] < 0.5 && whole["rude"] > 0.5, $"rude: truncated {cut["rude"]:F3}, windows {whole["rude"]:F3}");
+        Assert.Contains("rude", whole.Tags);
+
+        // The windows: 30 pieces each, 10 apart, the last one ending with the text; per label the highest of them.
+        var encoded = windowing.Encode([text, "w1 rude"]);
+        Assert.Equal([0, 0, 0, 1], encoded.Owners);   // 41 pieces: windows at 0, 10 and 11
+        Assert.All(encoded.Rows.Take(3), r => Assert.Equal(32, r.Length));
+        var pieces = windowing.Tokenizer.Encode(text, int.MaxValue)[1..^1];
+        Assert.Equal(pieces[11..], encoded.Rows[2][1..^1]);
+        var windows = windowing.PredictProbabilities([string.Join(' ', text.Split(' ')[11..])]);
+        Assert.Equal(windows[0, 0], whole.Probabilities[0], 1e-5);
+        Assert.False(truncating.Predict("w1 rude").Truncated);
+    }
+
+    [Fact]
     public void The_onnx_export_gives_the_same_explanation()
     {
         using var torch = Tagger.Load(model.Directory);

@@ -26,7 +26,8 @@ public static class OcclusionExplainer
         ArgumentNullException.ThrowIfNull(text);
         if (maxPasses < 3) throw new ArgumentOutOfRangeException(nameof(maxPasses), maxPasses, "an explanation needs at least 3 passes");
         var words = TextWords.Split(text);
-        int seen = WordsSeen(tagger.Tokenizer, text, words, tagger.MaxTokens);
+        // In window mode the model reads the whole text; else only the words that fit in its limit.
+        int seen = tagger.LongTexts == LongTextMode.Window ? words.Count : WordsSeen(tagger.Tokenizer, text, words, tagger.MaxTokens);
         focus ??= Enumerable.Range(0, tagger.Labels.Count).ToArray();
 
         var runs = seen + 1 <= maxPasses ? Runs(seen, seen) : Runs(seen, maxPasses / 2);

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using TextTagger.Inference;
+
+namespace TextTagger.Cli;
+
+/// <summary>--long-texts truncate|window and --window-stride, for every verb that scores texts.</summary>
+sealed class LongTextOptions
+{
+    readonly Option<string> _mode = new("--long-texts")
+    {
+        Description = "Texts past the token limit: truncate (score the start; the output says so) or window (overlapping windows over the whole text, the highest probability per label)",
+        DefaultValueFactory = _ => "truncate",
+    };
+
+    readonly Option<int?> _stride = new("--window-stride")
+    { Description = "Tokens between window starts with --long-texts window (default: half the token limit)" };
+
+    public LongTextOptions() => _mode.AcceptOnlyFromAmong("truncate", "window");
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_mode);
+        command.Options.Add(_stride);
+    }
+
+    public (LongTextMode Mode, int? Stride) Read(ParseResult parse)
+    {
+        var mode = parse.GetValue(_mode) == "window" ? LongTextMode.Window : LongTextMode.Truncate;
+        int? stride = parse.GetValue(_stride);
+        if (stride != null && mode != LongTextMode.Window) throw new TextTaggerException("--window-stride needs --long-texts window");
+        if (stride < 1) throw new TextTaggerException($"--window-stride must be at least 1, got {stride}");
+        return (mode, stride);
+    }
+}
