@@ -19,6 +19,9 @@ public static class TextTaggerCli
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(TextTagger.Worker.WorkerCommands.ConfigureWorker(new Command("worker",
+            "Score a Redis stream as one worker of a fleet (consumer group): results to STREAM:results, poison to STREAM:dead.")));
+        root.Subcommands.Add(TextTagger.Worker.WorkerCommands.CreateStream());
         CliSupport.AddVersionToEverySubcommand(root);
         return root;
     }

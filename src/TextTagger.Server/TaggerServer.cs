@@ -37,7 +37,7 @@ public static class TaggerServer
         {
             var served = services.GetRequiredService<ServedModel>();
             var chosen = services.GetRequiredService<TaggerServerOptions>();
-            return chosen.MicroBatching ? new MicroBatcher(served, chosen, services.GetRequiredService<ServerMetrics>()) : new DirectPredictor(served);
+            return chosen.MicroBatching ? new MicroBatcher(served, chosen, services.GetRequiredService<ServerMetrics>()) : new DirectPredictor(served, services.GetRequiredService<ServerMetrics>());
         });
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeFrameworkProblem);
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>

@@ -127,4 +127,21 @@ public class ProductionServingTests(TinyModelFixture model) : IClassFixture<Tiny
         Assert.Contains(lines, l => l.StartsWith("http_request_duration_seconds_bucket{", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("process_working_set_bytes ", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Shutdown_lets_an_in_flight_request_finish()
+    {
+        // The request waits 1 s in its micro-batch; the server is told to stop meanwhile.
+        await using var server = await LiveServer.StartAsync(new TaggerServerOptions
+            { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromSeconds(1), MaxBatchTexts = 1000 });
+        using var client = new HttpClient { BaseAddress = new Uri(server.Url) };
+        var inFlight = client.PostAsJsonAsync("/v1/predict", new { texts = new[] { "bad" } });
+        await Task.Delay(200);
+        await server.StopAsync();
+        var response = await inFlight;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        ServerAssert.SameAsTagger(model.Tagger, ["bad"], json.RootElement);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/healthz/live"));   // and nothing new is taken
+    }
 }

@@ -1,0 +1,135 @@
+using System.Text;
+using StackExchange.Redis;
+using TextTagger.Inference;
+using TextTagger.Streaming;
+using TextTagger.Tests.Serving;
+using TextTagger.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace TextTagger.Tests.Streaming;
+
+/// <summary>A fleet of worker processes on a real redis-server: 2,000 real comments through two workers, a worker
+/// killed mid-batch, one stopped mid-batch, and Redis restarted mid-run — every input ends with exactly one result.</summary>
+public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper log) : IClassFixture<TinyModelFixture>, IDisposable
+{
+    readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>The first <paramref name="count"/> real comments as a CSV with an id column, pushed with `texttagger stream push`.</summary>
+    void Push(RedisServer redis, int count, int skip = 0)
+    {
+        string csv = _folder.Combine($"comments-{skip}.csv");
+        var lines = SharedData.Comments.Skip(skip).Take(count).Select((t, i) => $"c{skip + i},\"{t.Replace("\"", "\"\"")}\"");
+        File.WriteAllText(csv, "id,comment_text\n" + string.Join("\n", lines) + "\n");
+        var pushed = CliRunner.Run("stream", "push", "--redis", redis.Address, "--stream", StreamFleet.Stream, "--input", csv);
+        Assert.True(pushed.ExitCode == 0, pushed.Error);
+        Assert.Contains($"pushed {count:N0} texts to {StreamFleet.Stream}", pushed.Output);
+    }
+
+    [Fact]
+    public async Task Two_workers_score_2000_real_comments_exactly_once_and_stop_cleanly()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        var db = connection.GetDatabase();
+        Push(redis, 2000);
+        using var a = WorkerProcess.Start(StreamFleet.WorkerArguments(model.Exported, redis.Address, "a"));
+        using var b = WorkerProcess.Start(StreamFleet.WorkerArguments(model.Exported, redis.Address, "b"));
+
+        await StreamFleet.WaitForResultsAsync(db, 2000, TimeSpan.FromSeconds(120));
+        var stats = CliRunner.Run("stream", "stats", "--redis", redis.Address, "--stream", StreamFleet.Stream);
+        log.WriteLine(stats.Output);
+        Assert.Contains("stream comments: 2,000 entries; results 2,000; dead letters 0", stats.Output);
+        Assert.Contains("group taggers: pending 0, lag 0", stats.Output);
+        Assert.Contains("consumer a: pending 0", stats.Output);
+        a.Signal(Signals.Terminate);
+        b.Signal(Signals.Terminate);
+        Assert.Equal(0, await a.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await b.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        log.WriteLine(a.Log);
+        using var tagger = Tagger.Load(model.Exported);
+        await StreamFleet.AssertExactlyOneResultEachAsync(db, tagger, 2000);
+        Assert.Contains("worker a stopped", a.Log);
+        Assert.Contains("worker b stopped", b.Log);
+    }
+
+    /// <summary>Starts a worker and returns once it holds entries it has read and not yet acked (it is mid-batch).</summary>
+    static async Task<WorkerProcess> StartAndCatchMidBatchAsync(IDatabase db, string[] arguments, string consumer)
+    {
+        var worker = WorkerProcess.Start(arguments);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await StreamFleet.PendingOfAsync(db, consumer) == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker never held a batch: " + worker.Log);
+            await Task.Delay(1);
+        }
+        return worker;
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_batch_has_its_entries_claimed_and_scored_by_another()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        var db = connection.GetDatabase();
+        Push(redis, 2000);
+        using var doomed = await StartAndCatchMidBatchAsync(db, StreamFleet.WorkerArguments(model.Exported, redis.Address, "doomed", "--batch", "400"), "doomed");
+        doomed.Signal(Signals.Kill);
+        Assert.NotEqual(0, await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        long orphaned = await StreamFleet.PendingOfAsync(db, "doomed");
+        log.WriteLine($"killed with {orphaned} entries read and not acked");
+        Assert.True(orphaned > 0, "the worker was killed after it acked its batch");
+
+        using var heir = WorkerProcess.Start(StreamFleet.WorkerArguments(model.Exported, redis.Address, "heir", "--claim-idle-ms", "1000"));
+        await StreamFleet.WaitForResultsAsync(db, 2000, TimeSpan.FromSeconds(120));
+        heir.Signal(Signals.Terminate);
+        Assert.Equal(0, await heir.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        log.WriteLine(heir.Log);
+        Assert.Contains("claimed", heir.Log);
+        using var tagger = Tagger.Load(model.Exported);
+        await StreamFleet.AssertExactlyOneResultEachAsync(db, tagger, 2000);
+    }
+
+    [Fact]
+    public async Task Sigterm_mid_batch_finishes_and_acks_the_batch_then_exits_0()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        var db = connection.GetDatabase();
+        Push(redis, 2000);
+        using var worker = await StartAndCatchMidBatchAsync(db, StreamFleet.WorkerArguments(model.Exported, redis.Address, "w", "--batch", "400"), "w");
+        worker.Signal(Signals.Terminate);
+        Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        log.WriteLine(worker.Log);
+        Assert.Equal(0, await StreamFleet.PendingOfAsync(db, "w"));   // the batch in hand was written and acked
+        long results = await StreamFleet.ResultCountAsync(db);
+        Assert.True(results is > 0 and < 2000, $"{results} results");
+        var group = (await db.StreamGroupInfoAsync(StreamFleet.Stream)).Single();
+        Assert.Equal(results, group.EntriesRead);   // every entry it read was answered
+    }
+
+    [Fact]
+    public async Task Redis_restarted_mid_run_loses_nothing_and_the_worker_says_so_once()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var connection = await redis.ConnectAsync();
+        Push(redis, 1000);
+        using var worker = WorkerProcess.Start(StreamFleet.WorkerArguments(model.Exported, redis.Address, "w", "--batch", "50"));
+        await StreamFleet.WaitForResultsAsync(connection.GetDatabase(), 200, TimeSpan.FromSeconds(60));
+        await connection.DisposeAsync();
+        await redis.RestartAsync(TimeSpan.FromSeconds(2));
+
+        using var again = await redis.ConnectAsync();
+        var db = again.GetDatabase();
+        Push(redis, 1000, skip: 1000);
+        await StreamFleet.WaitForResultsAsync(db, 2000, TimeSpan.FromSeconds(120));
+        worker.Signal(Signals.Terminate);
+        Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        log.WriteLine(worker.Log);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(worker.Log, "lost Redis at"));
+        Assert.Contains("Redis is back after", worker.Log);
+        using var tagger = Tagger.Load(model.Exported);
+        await StreamFleet.AssertExactlyOneResultEachAsync(db, tagger, 2000);
+    }
+}
