@@ -47,7 +47,7 @@ sealed class StreamBenchmark : IBenchmark
         {
             int workers = fleet[0], threads = fleet[1];
             await using var redis = await RedisServer.StartAsync();
-            using var connection = await redis.ConnectAsync();
+            using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Address + ",allowAdmin=true");   // INFO
             var db = connection.GetDatabase();
             var streams = new StreamOptions { Stream = "bench", Group = "bench" };
             await StreamPusher.PushAsync(db, streams.Stream, new TextListSource(texts));

@@ -3,11 +3,14 @@ using TextTagger.Tests.TestSupport;
 
 namespace TextTagger.Tests.Serving;
 
-/// <summary>The deploy path carries no libtorch: neither the server nor the core library depends on TorchSharp.</summary>
+/// <summary>The deploy path carries no libtorch: neither the server, the stream worker nor the core library depends on
+/// TorchSharp.</summary>
 public class ServerDependencyTests
 {
     [Theory]
     [InlineData("src/TextTagger.Server")]
+    [InlineData("src/TextTagger.Worker")]
+    [InlineData("src/TextTagger.Streaming")]
     [InlineData("src/TextTagger")]
     public void The_project_dependency_closure_has_no_torchsharp(string project)
     {
@@ -21,11 +24,13 @@ public class ServerDependencyTests
                                               l.StartsWith("TextTagger.Torch/"));
     }
 
-    [Fact]
-    public void The_server_assembly_references_no_torch_assembly()
+    [Theory]
+    [InlineData(typeof(TextTagger.Server.TaggerServer))]
+    [InlineData(typeof(TextTagger.Worker.WorkerCommands))]
+    public void The_deployed_assembly_references_no_torch_assembly(Type entry)
     {
         var seen = new HashSet<string>();
-        var pending = new Stack<System.Reflection.AssemblyName>([typeof(TextTagger.Server.TaggerServer).Assembly.GetName()]);
+        var pending = new Stack<System.Reflection.AssemblyName>([entry.Assembly.GetName()]);
         while (pending.TryPop(out var name))
         {
             if (!seen.Add(name.Name!) || !(name.Name!.StartsWith("TextTagger"))) continue;
