@@ -59,11 +59,14 @@ public static class WorkerCommands
         var threads = new Option<int>("--threads") { Description = "Threads for the model (0: all cores)", DefaultValueFactory = _ => 0 };
         var engine = new Option<string>("--engine") { Description = "auto (model.onnx when the directory has one), torch or onnx", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong(EngineKinds.Names);
+        var longTexts = new LongTextOptions();
         command.Options.Add(model);
         streams.AddTo(command);
         foreach (var option in new Option[] { consumer, batch, block, claimIdle, maxDeliveries, maxLength, progress, threads, engine }) command.Options.Add(option);
+        longTexts.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
+            var (longMode, stride) = longTexts.Read(parse);
             var streamOptions = streams.Read(parse, parse.GetValue(consumer));
             var workerOptions = new WorkerOptions
             {
@@ -76,7 +79,8 @@ public static class WorkerCommands
             };
             workerOptions.Validate();
             if (parse.GetValue(threads) < 0) throw new TextTaggerException($"--threads must be ≥ 0, got {parse.GetValue(threads)}");
-            using var tagger = Tagger.Load(parse.GetValue(model)!, engine: EngineKinds.Parse(parse.GetValue(engine)!), threads: parse.GetValue(threads));
+            using var tagger = Tagger.Load(parse.GetValue(model)!, engine: EngineKinds.Parse(parse.GetValue(engine)!), threads: parse.GetValue(threads),
+                                           longTexts: longMode, windowStride: stride);
             using var host = StreamWorkerHost.Build(tagger, streamOptions, workerOptions);
             await host.RunAsync(cancellation);
             return 0;

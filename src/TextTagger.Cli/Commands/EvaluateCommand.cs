@@ -1,3 +1,4 @@
+using TextTagger.Worker;
 using TextTagger.Inference.Engines;
 using System.CommandLine;
 using System.Diagnostics;

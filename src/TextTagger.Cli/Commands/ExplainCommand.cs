@@ -1,3 +1,4 @@
+using TextTagger.Worker;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;

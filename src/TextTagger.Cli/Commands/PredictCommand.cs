@@ -1,3 +1,4 @@
+using TextTagger.Worker;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

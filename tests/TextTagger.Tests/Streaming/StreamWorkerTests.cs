@@ -58,13 +58,21 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
     static async Task<WorkerProcess> StartAndCatchMidBatchAsync(IDatabase db, string[] arguments, string consumer)
     {
         var worker = WorkerProcess.Start(arguments);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await StreamFleet.PendingOfAsync(db, consumer) == 0)
+        try
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker never held a batch: " + worker.Log);
-            await Task.Delay(1);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (await StreamFleet.PendingOfAsync(db, consumer) == 0)
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker never held a batch: " + worker.Log);
+                await Task.Delay(1);
+            }
+            return worker;
         }
-        return worker;
+        catch
+        {
+            worker.Dispose();   // never leave a worker process behind
+            throw;
+        }
     }
 
     [Fact]
@@ -127,8 +135,10 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
         worker.Signal(Signals.Terminate);
         Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         log.WriteLine(worker.Log);
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(worker.Log, "lost Redis at"));
-        Assert.Contains("Redis is back after", worker.Log);
+        // Said once per outage: the restart (a busy CI machine may add a timeout of its own), each one closed by "back".
+        int lost = System.Text.RegularExpressions.Regex.Matches(worker.Log, "lost Redis at").Count;
+        int back = System.Text.RegularExpressions.Regex.Matches(worker.Log, "Redis is back after").Count;
+        Assert.True(lost >= 1 && lost == back, $"{lost} 'lost' lines, {back} 'back' lines");
         using var tagger = Tagger.Load(model.Exported);
         await StreamFleet.AssertExactlyOneResultEachAsync(db, tagger, 2000);
     }

@@ -24,8 +24,16 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync()
     {
         var server = new RedisServer();
-        await server.LaunchAsync();
-        return server;
+        try
+        {
+            await server.LaunchAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();   // never leave a server behind
+            throw;
+        }
     }
 
     public static string ExecutablePath =>
@@ -54,10 +62,10 @@ public sealed class RedisServer : IAsyncDisposable
         {
             try
             {
-                await using var probe = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Address }, ConnectTimeout = 500 });
+                await using var probe = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Address }, ConnectTimeout = 2000 });
                 if ((string?)await probe.GetDatabase().ExecuteAsync("PING") == "PONG") return;
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited) { }
+            catch (Exception e) when ((e is RedisConnectionException or RedisTimeoutException) && DateTime.UtcNow < deadline && !_process.HasExited) { }
             catch (RedisServerException e) when (e.Message.StartsWith("LOADING") && DateTime.UtcNow < deadline) { }
             await Task.Delay(50);
         }
@@ -78,12 +86,15 @@ public sealed class RedisServer : IAsyncDisposable
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
     }
 
-    public async Task<ConnectionMultiplexer> ConnectAsync() => await ConnectionMultiplexer.ConnectAsync(Address);
+    /// <summary>A client with generous timeouts: the tests share two cores with worker processes and each other.</summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync() =>
+        await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { Address }, ConnectTimeout = 15_000, SyncTimeout = 15_000, AsyncTimeout = 15_000 });
 
     public async ValueTask DisposeAsync()
     {
         try { await StopAsync(); }
         catch (TimeoutException) { _process?.Kill(); }
+        catch (InvalidOperationException) { _process?.Kill(); }
         _process?.Dispose();
         _folder.Dispose();
     }

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using TextTagger.Inference;
 
-namespace TextTagger.Cli;
+namespace TextTagger.Worker;
 
-/// <summary>--long-texts truncate|window and --window-stride, for every verb that scores texts.</summary>
-sealed class LongTextOptions
+/// <summary>--long-texts truncate|window and --window-stride, for every verb that scores texts (the worker's, and the
+/// CLI's predict, evaluate, explain and serve).</summary>
+public sealed class LongTextOptions
 {
     readonly Option<string> _mode = new("--long-texts")
     {
