@@ -55,7 +55,7 @@ sealed class StreamBenchmark : IBenchmark
             long commandsBefore = Commands(server), cpuBefore = RedisCpuMs(redis);
 
             long start = Stopwatch.GetTimestamp();
-            var processes = Enumerable.Range(0, workers).Select(w => WorkerProcess.Start(
+            var processes = Enumerable.Range(0, workers).Select(w => DotnetProcess.Worker(
                 "--model", model, "--redis", redis.Address, "--stream", streams.Stream, "--group", streams.Group, "--consumer", $"w{w}",
                 "--threads", threads.ToString(c), "--batch", batch.ToString(c), "--block-ms", "20")).ToArray();
             double first = 0, firstCount = 0;

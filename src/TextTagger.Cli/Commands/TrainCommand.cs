@@ -45,6 +45,11 @@ static class TrainCommand
         var limitRows = Add(command, new Option<int?>("--limit-rows") { Description = "Use only the first N rows of the file (quick runs)" });
         var fixedPadding = Add(command, new Option<bool>("--fixed-padding") { Description = "Pad every batch to --max-tokens (the seed recipe) instead of to its longest text" });
         var validateEvery = Add(command, new Option<int?>("--validate-every") { Description = "Also validate every N steps" });
+        var checkpointEvery = Add(command, new Option<string>("--checkpoint-every")
+        {
+            Description = "A resumable checkpoint this often within an epoch: a time (5m, 90s) or a step count (200steps), or off (epoch ends only)",
+            DefaultValueFactory = _ => "5m",
+        });
         var logEvery = Add(command, new Option<int>("--log-every") { Description = "Progress line every N steps when output is redirected", DefaultValueFactory = _ => defaults.LogEverySteps });
         var resume = Add(command, new Option<string?>("--resume") { Description = "Continue the interrupted run in this output folder (its options are used)" });
         var overwrite = Add(command, new Option<bool>("--overwrite") { Description = "Replace an earlier run in --out" });
@@ -96,6 +101,8 @@ static class TrainCommand
                     LimitRows = parse.GetValue(limitRows),
                     DynamicPadding = !parse.GetValue(fixedPadding),
                     ValidateEverySteps = parse.GetValue(validateEvery),
+                    CheckpointInterval = CheckpointEvery.Parse(parse.GetValue(checkpointEvery)!).Interval,
+                    CheckpointEverySteps = CheckpointEvery.Parse(parse.GetValue(checkpointEvery)!).Steps,
                     LogEverySteps = Math.Max(1, parse.GetValue(logEvery)),
                 };
                 trainer = new Trainer(data, dataOptions.LoadOptions(parse), options, outputDirectory, display);

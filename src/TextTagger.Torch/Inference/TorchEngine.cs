@@ -28,7 +28,11 @@ public sealed class TorchEngine : IInferenceEngine
 
     /// <summary>Adds this engine to the process (<see cref="InferenceEngines"/>): after it, Tagger.Load opens TorchSharp
     /// weights and "minilm". The CLI and the trainer call it; idempotent.</summary>
-    public static void Register() => InferenceEngines.Register(new TorchEngineProvider());
+    public static void Register()
+    {
+        NativeHeap.UseFixedMmapThreshold();   // libtorch's tensors from mmap, handed back when freed
+        InferenceEngines.Register(new TorchEngineProvider());
+    }
 
     public string Name => "torchsharp";
     public Precision Precision => ComputePrecision.Of(_computeType);

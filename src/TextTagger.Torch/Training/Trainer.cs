@@ -38,6 +38,7 @@ public sealed class Trainer
     {
         options.Validate();
         TorchEngine.Register();   // so Tagger.Load opens the model this trainer saves
+        NativeHeap.UseFixedMmapThreshold();
         _dataPath = dataPath;
         _loadOptions = loadOptions;
         _options = options;
@@ -57,7 +58,8 @@ public sealed class Trainer
     public CsvLoadOptions LoadOptions => _loadOptions;
 
     /// <summary>The data step, then the fit loop: epochs of training steps, validation, the best-model and
-    /// early-stopping policies, a checkpoint after every epoch (and on cancellation), and train.json at the end.</summary>
+    /// early-stopping policies, a checkpoint every --checkpoint-every and after every epoch (and on cancellation), and
+    /// train.json at the end.</summary>
     public TrainingSummary Run(CancellationToken cancel = default)
     {
         var o = _options;
@@ -98,11 +100,15 @@ public sealed class Trainer
             progress.Epoch, progress.GlobalStep));
 
         var run = new RunState(progress, Stopwatch.StartNew());
+        var checkpointDue = new CheckpointClock(o);
         bool stoppedEarly = false;
         for (int epoch = progress.Epoch; epoch <= o.Epochs && run.Progress.GlobalStep < totalSteps; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            var trainScores = new EvaluationAccumulator(data.LabelNames, train.Count);
+            // A run resumed mid-epoch gets the epoch's scores so far back, so its train AUROC covers the whole epoch.
+            var trainScores = resumeState != null && resumeState.Progress.Epoch == epoch && resumeState.Progress.StepsDoneInEpoch > 0
+                ? TrainingCheckpoint.RestoreTrainScores(_outputDirectory, data.LabelNames) ?? new EvaluationAccumulator(data.LabelNames, train.Count)
+                : new EvaluationAccumulator(data.LabelNames, train.Count);
             var batches = batcher.Batches(trainSeed, epoch);
             model.train();
             for (int b = run.Progress.Epoch == epoch ? run.Progress.StepsDoneInEpoch : 0; b < batches.Count; b++)
@@ -121,9 +127,16 @@ public sealed class Trainer
 
                 if (o.ValidateEverySteps is int every && run.Progress.GlobalStep % every == 0 && b + 1 < batches.Count)
                     observer.ValidationCompleted(module.Validate(validation, epoch, run.Progress.GlobalStep, data.LabelNames).Metrics);
+                if (b + 1 < batches.Count && checkpointDue.Now(run.Progress.GlobalStep))
+                {
+                    var saving = Stopwatch.StartNew();
+                    SaveCheckpoint(run, model, optimizer, trainScores);
+                    observer.Message($"checkpoint at step {run.Progress.GlobalStep:N0} ({saving.Elapsed.TotalSeconds:F1} s, " +
+                                     $"{TrainingCheckpoint.SizeBytes(_outputDirectory) / 1048576.0:F0} MB)");
+                }
                 if (cancel.IsCancellationRequested)
                 {
-                    SaveCheckpoint(run, model, optimizer);
+                    SaveCheckpoint(run, model, optimizer, trainScores);
                     observer.Message($"interrupted at step {run.Progress.GlobalStep:N0}; checkpoint saved — continue with: texttagger train --resume {_outputDirectory}");
                     cancel.ThrowIfCancellationRequested();
                 }
@@ -144,7 +157,8 @@ public sealed class Trainer
                 History = [.. run.Progress.History, EpochRecord.From(summary, run.Progress.GlobalStep)],
             };
             observer.EpochCompleted(summary);
-            SaveCheckpoint(run, model, optimizer);
+            SaveCheckpoint(run, model, optimizer, null);
+            checkpointDue.Reset(run.Progress.GlobalStep);
             if (earlyStopping.ShouldStop(run.Progress, epoch, observer))
             {
                 stoppedEarly = true;
@@ -167,10 +181,32 @@ public sealed class Trainer
             duration, progress.EpochExamples / Math.Max(duration.TotalSeconds, 1e-9), ProcessMemory.CurrentRssBytes);
     }
 
-    void SaveCheckpoint(RunState run, nn.Module model, OptimizerSetup optimizer) =>
+    void SaveCheckpoint(RunState run, nn.Module model, OptimizerSetup optimizer, EvaluationAccumulator? trainScores) =>
         TrainingCheckpoint.Save(_outputDirectory,
             new TrainingCheckpoint.State(_dataPath, _loadOptions, _options, run.Progress with { ElapsedSeconds = run.ElapsedSeconds }),
-            model, optimizer.Optimizer);
+            model, optimizer.Optimizer, trainScores);
+
+    /// <summary>When the next mid-epoch checkpoint is due: every N steps, or once the interval has passed since the
+    /// last one.</summary>
+    sealed class CheckpointClock(TrainingOptions options)
+    {
+        readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+        int _lastStep;
+
+        public bool Now(int globalStep)
+        {
+            bool due = options.CheckpointEverySteps is int every ? globalStep - _lastStep >= every
+                     : options.CheckpointInterval is { } interval && _sinceLast.Elapsed >= interval;
+            if (due) Reset(globalStep);
+            return due;
+        }
+
+        public void Reset(int globalStep)
+        {
+            _lastStep = globalStep;
+            _sinceLast.Restart();
+        }
+    }
 
     /// <summary>The mutable part of a run: progress and the clock (which continues the interrupted run's time).</summary>
     sealed class RunState(TrainingProgress progress, Stopwatch clock)

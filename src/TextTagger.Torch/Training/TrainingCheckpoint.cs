@@ -36,8 +36,10 @@ public sealed record EpochRecord(int Epoch, int GlobalStep, double TrainLoss, do
 
 /// <summary>
 /// The resumable checkpoint of a run, a folder: model.bin (weights), optimizer.bin (AdamW moments and steps),
-/// rng.bin (libtorch's random generator, for dropout) and state.json (options, data file, progress).
-/// Written at each epoch end and on Ctrl+C, atomically.
+/// rng.bin (libtorch's random generator, for dropout), train-scores.bin (mid-epoch: the epoch's training scores so
+/// far, for its train AUROC) and state.json (options, data file, progress). Written every --checkpoint-every, at each
+/// epoch end and on Ctrl+C; only the latest is kept. Written atomically: the new folder is complete before it replaces
+/// the old one, and a kill between the two renames leaves the old one aside, where <see cref="Recover"/> finds it.
 /// </summary>
 public static class TrainingCheckpoint
 {
@@ -46,6 +48,7 @@ public static class TrainingCheckpoint
     const string ModelFile = "model.bin";
     const string OptimizerFile = "optimizer.bin";
     const string RngFile = "rng.bin";
+    const string TrainScoresFile = "train-scores.bin";
 
     public sealed record State(string DataPath, Data.CsvLoadOptions LoadOptions, TrainingOptions Options, TrainingProgress Progress);
 
@@ -55,22 +58,57 @@ public static class TrainingCheckpoint
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static void Save(string runDirectory, State state, nn.Module model, OptimizerHelper optimizer)
+    public static void Save(string runDirectory, State state, nn.Module model, OptimizerHelper optimizer,
+                            Evaluation.EvaluationAccumulator? trainScores = null)
     {
+        Recover(runDirectory);
         AtomicDirectory.Write(Path.Combine(runDirectory, FolderName), folder =>
         {
             model.save(Path.Combine(folder, ModelFile));
             optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
             using var rng = torch.random.get_rng_state();
             File.WriteAllBytes(Path.Combine(folder, RngFile), rng.data<byte>().ToArray());
+            if (trainScores is { RowCount: > 0 }) WriteScores(Path.Combine(folder, TrainScoresFile), trainScores);
             File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(state, Json));
         });
     }
 
-    public static bool Exists(string runDirectory) => File.Exists(Path.Combine(runDirectory, FolderName, StateFile));
+    /// <summary>After a kill mid-save: the complete previous checkpoint is moved back into place if the new one never
+    /// got there, and the leftovers of interrupted saves are deleted.</summary>
+    public static void Recover(string runDirectory)
+    {
+        if (!Directory.Exists(runDirectory)) return;
+        string main = Path.Combine(runDirectory, FolderName);
+        var aside = Directory.GetDirectories(runDirectory, $".{FolderName}.old-*");
+        if (!File.Exists(Path.Combine(main, StateFile)))
+        {
+            var previous = aside.Where(d => File.Exists(Path.Combine(d, StateFile))).OrderByDescending(Directory.GetLastWriteTimeUtc).FirstOrDefault();
+            if (previous != null)
+            {
+                if (Directory.Exists(main)) Directory.Delete(main, recursive: true);
+                Directory.Move(previous, main);
+            }
+        }
+        foreach (var leftover in aside.Concat(Directory.GetDirectories(runDirectory, $".{FolderName}.tmp-*")).Where(Directory.Exists))
+            Directory.Delete(leftover, recursive: true);
+    }
+
+    /// <summary>What the latest checkpoint takes on disk.</summary>
+    public static long SizeBytes(string runDirectory)
+    {
+        var folder = new DirectoryInfo(Path.Combine(runDirectory, FolderName));
+        return folder.Exists ? folder.EnumerateFiles().Sum(f => f.Length) : 0;
+    }
+
+    public static bool Exists(string runDirectory)
+    {
+        Recover(runDirectory);
+        return File.Exists(Path.Combine(runDirectory, FolderName, StateFile));
+    }
 
     public static State ReadState(string runDirectory)
     {
+        Recover(runDirectory);
         string path = Path.Combine(runDirectory, FolderName, StateFile);
         if (!File.Exists(path))
             throw new TextTaggerException($"{runDirectory}: no resumable checkpoint ({path} not found)");
@@ -93,5 +131,38 @@ public static class TrainingCheckpoint
         byte[] rng = File.ReadAllBytes(Path.Combine(folder, RngFile));
         using var state = tensor(rng, dtype: ScalarType.Byte);
         torch.random.set_rng_state(state);
+    }
+
+    /// <summary>The epoch's training scores saved with a mid-epoch checkpoint (null when there are none).</summary>
+    public static Evaluation.EvaluationAccumulator? RestoreTrainScores(string runDirectory, IReadOnlyList<string> labelNames)
+    {
+        string path = Path.Combine(runDirectory, FolderName, TrainScoresFile);
+        if (!File.Exists(path)) return null;
+        using var reader = new BinaryReader(File.OpenRead(path));
+        int rows = reader.ReadInt32(), labels = reader.ReadInt32();
+        if (labels != labelNames.Count) throw new TextTaggerException($"{path}: {labels} labels, the run has {labelNames.Count}");
+        var scores = new Evaluation.EvaluationAccumulator(labelNames, rows);
+        var rowScores = new double[labels];
+        var rowTruth = new bool[labels];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int l = 0; l < labels; l++) rowScores[l] = reader.ReadDouble();
+            for (int l = 0; l < labels; l++) rowTruth[l] = reader.ReadBoolean();
+            scores.AddRow(rowScores, rowTruth);
+        }
+        return scores;
+    }
+
+    static void WriteScores(string path, Evaluation.EvaluationAccumulator accumulator)
+    {
+        var scores = accumulator.ToLabelledScores();
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(scores.RowCount);
+        writer.Write(scores.LabelCount);
+        for (int i = 0; i < scores.RowCount; i++)
+        {
+            for (int l = 0; l < scores.LabelCount; l++) writer.Write(scores.Scores(l)[i]);
+            for (int l = 0; l < scores.LabelCount; l++) writer.Write(scores.Truth.Column(l)[i]);
+        }
     }
 }

@@ -77,6 +77,11 @@ public sealed record TrainingOptions
     public bool DynamicPadding { get; init; } = true;
     /// <summary>Validate every N steps as well as at each epoch end; null: only at epoch ends.</summary>
     public int? ValidateEverySteps { get; init; }
+    /// <summary>A resumable checkpoint this often within an epoch, as well as at each epoch end (a crash or kill -9
+    /// loses at most this much work); null: epoch ends and Ctrl+C only.</summary>
+    public TimeSpan? CheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>…or every N steps instead of by time.</summary>
+    public int? CheckpointEverySteps { get; init; }
     /// <summary>Print a progress line every N steps when the output is not a terminal.</summary>
     public int LogEverySteps { get; init; } = 20;
     public int EvaluationBatchSize { get; init; } = 64;
@@ -106,6 +111,8 @@ public sealed record TrainingOptions
         Require(Enum.IsDefined(SelectBy), $"--select-by must be loss or auroc, got '{SelectBy}'");
         Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
         Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
+        Require(CheckpointEverySteps is null or >= 1, $"--checkpoint-every must be at least 1 step, got {CheckpointEverySteps}");
+        Require(CheckpointInterval is null || CheckpointInterval > TimeSpan.Zero, $"--checkpoint-every must be a positive time, got {CheckpointInterval}");
     }
 }
 

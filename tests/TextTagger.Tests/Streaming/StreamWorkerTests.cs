@@ -34,8 +34,8 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
         using var connection = await redis.ConnectAsync();
         var db = connection.GetDatabase();
         Push(redis, 2000);
-        using var a = WorkerProcess.Start(StreamFleet.WorkerArguments(model.Exported, redis.Address, "a"));
-        using var b = WorkerProcess.Start(StreamFleet.WorkerArguments(model.Exported, redis.Address, "b"));
+        using var a = DotnetProcess.Worker(StreamFleet.WorkerArguments(model.Exported, redis.Address, "a"));
+        using var b = DotnetProcess.Worker(StreamFleet.WorkerArguments(model.Exported, redis.Address, "b"));
 
         await StreamFleet.WaitForResultsAsync(db, 2000, TimeSpan.FromSeconds(120));
         var stats = CliRunner.Run("stream", "stats", "--redis", redis.Address, "--stream", StreamFleet.Stream);
@@ -55,9 +55,9 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
     }
 
     /// <summary>Starts a worker and returns once it holds entries it has read and not yet acked (it is mid-batch).</summary>
-    static async Task<WorkerProcess> StartAndCatchMidBatchAsync(IDatabase db, string[] arguments, string consumer)
+    static async Task<DotnetProcess> StartAndCatchMidBatchAsync(IDatabase db, string[] arguments, string consumer)
     {
-        var worker = WorkerProcess.Start(arguments);
+        var worker = DotnetProcess.Worker(arguments);
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -89,7 +89,7 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
         log.WriteLine($"killed with {orphaned} entries read and not acked");
         Assert.True(orphaned > 0, "the worker was killed after it acked its batch");
 
-        using var heir = WorkerProcess.Start(StreamFleet.WorkerArguments(model.Exported, redis.Address, "heir", "--claim-idle-ms", "1000"));
+        using var heir = DotnetProcess.Worker(StreamFleet.WorkerArguments(model.Exported, redis.Address, "heir", "--claim-idle-ms", "1000"));
         await StreamFleet.WaitForResultsAsync(db, 2000, TimeSpan.FromSeconds(120));
         heir.Signal(Signals.Terminate);
         Assert.Equal(0, await heir.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -123,7 +123,7 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
         await using var redis = await RedisServer.StartAsync();
         var connection = await redis.ConnectAsync();
         Push(redis, 1000);
-        using var worker = WorkerProcess.Start(StreamFleet.WorkerArguments(model.Exported, redis.Address, "w", "--batch", "50"));
+        using var worker = DotnetProcess.Worker(StreamFleet.WorkerArguments(model.Exported, redis.Address, "w", "--batch", "50"));
         await StreamFleet.WaitForResultsAsync(connection.GetDatabase(), 200, TimeSpan.FromSeconds(60));
         await connection.DisposeAsync();
         await redis.RestartAsync(TimeSpan.FromSeconds(2));

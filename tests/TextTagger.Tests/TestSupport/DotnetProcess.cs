@@ -3,14 +3,14 @@ using System.Text;
 
 namespace TextTagger.Tests.TestSupport;
 
-/// <summary>A stream worker in its own process (the TextTagger.Worker program beside the tests), so a test can
-/// SIGKILL or SIGTERM it as an operator or the kernel would; its log is kept for the assertions.</summary>
-public sealed class WorkerProcess : IDisposable
+/// <summary>One of the project's programs beside the tests (TextTagger.Worker, the CLI) in its own process, so a test
+/// can SIGKILL or SIGTERM it as an operator or the kernel would; its output is kept for the assertions.</summary>
+public sealed class DotnetProcess : IDisposable
 {
     readonly Process _process;
     readonly StringBuilder _log = new();
 
-    WorkerProcess(Process process)
+    DotnetProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (_log) _log.AppendLine(e.Data); };
@@ -22,7 +22,13 @@ public sealed class WorkerProcess : IDisposable
     public int Id => _process.Id;
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    public static WorkerProcess Start(params string[] arguments)
+    /// <summary>A stream worker (TextTagger.Worker).</summary>
+    public static DotnetProcess Worker(params string[] arguments) => Start("TextTagger.Worker.dll", arguments);
+
+    /// <summary>The `texttagger` command (TextTagger.Cli).</summary>
+    public static DotnetProcess Cli(params string[] arguments) => Start("TextTagger.Cli.dll", arguments);
+
+    static DotnetProcess Start(string assembly, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -30,10 +36,10 @@ public sealed class WorkerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TextTagger.Worker.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["DOTNET_gcServer"] = "0";
-        return new WorkerProcess(Process.Start(start)!);
+        return new DotnetProcess(Process.Start(start)!);
     }
 
     public void Signal(int signal) => Signals.Send(_process.Id, signal);
