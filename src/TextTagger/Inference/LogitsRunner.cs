@@ -46,7 +46,7 @@ public static class LogitsRunner
                     logits[order[start + i], l] = values[i * labels + l];
             start += count;
             rowsDone?.Invoke(start);
-            batchScored?.Invoke(new ScoredBatch(count, rows.Sum(r => r.Length), count * batch.SequenceLength));
+            if (batchScored != null) batchScored(new ScoredBatch(count, rows.Sum(r => r.Length), count * batch.SequenceLength));   // no summing when nobody listens
         }
         return logits;
     }
