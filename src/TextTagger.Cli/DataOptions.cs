@@ -34,23 +34,35 @@ sealed class DataOptions(bool dataRequired = true)
     public LabeledDataset Load(ParseResult parse) => CsvDatasetReader.Load(parse.GetValue(Data)!, LoadOptions(parse));
 }
 
-/// <summary>Options of the seeded split and balance: --val-fraction, --balance, --seed.</summary>
+/// <summary>Options of the seeded split and balance: --val-fraction, --tune-fraction, --balance, --seed.</summary>
 sealed class SplitOptions
 {
     public Option<double> ValidationFraction { get; } = new("--val-fraction")
     { Description = "Share of rows held out for validation", DefaultValueFactory = _ => DatasetSplitter.DefaultValidationFraction };
     public Option<int> Balance { get; } = new("--balance")
     { Description = "Untagged (clean) training rows to keep; every tagged row is kept", DefaultValueFactory = _ => DatasetSplitter.DefaultUntaggedToKeep };
+    public Option<double> TuneFraction { get; } = new("--tune-fraction")
+    {
+        Description = "Share of rows also held out of training as tune.csv, for fitting an ensemble's weights on rows neither training nor validation saw (0: none)",
+        DefaultValueFactory = _ => 0,
+    };
     public Option<int> Seed { get; } = new("--seed")
     { Description = "Random seed of split and balance", DefaultValueFactory = _ => DatasetSplitter.DefaultSeed };
 
     public void AddTo(Command command)
     {
         command.Options.Add(ValidationFraction);
+        command.Options.Add(TuneFraction);
         command.Options.Add(Balance);
         command.Options.Add(Seed);
     }
 
-    public (LabeledDataset Train, LabeledDataset Validation) Apply(ParseResult parse, LabeledDataset data) =>
-        DatasetSplitter.SplitAndBalance(data, parse.GetValue(ValidationFraction), parse.GetValue(Balance), parse.GetValue(Seed));
+    public DatasetSplitSettings Settings(ParseResult parse) =>
+        new(parse.GetValue(ValidationFraction), parse.GetValue(TuneFraction), parse.GetValue(Balance), parse.GetValue(Seed));
+
+    public DatasetSplit Apply(ParseResult parse, LabeledDataset data)
+    {
+        var s = Settings(parse);
+        return DatasetSplitter.SplitAndBalance(data, s.ValidationFraction, s.UntaggedToKeep, s.Seed, s.TuneFraction);
+    }
 }

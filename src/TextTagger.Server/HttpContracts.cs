@@ -14,9 +14,9 @@ public sealed record PredictResponse(IReadOnlyList<string> Labels, IReadOnlyList
 public sealed record TextPrediction(IReadOnlyDictionary<string, double> Probabilities, IReadOnlyList<string> Tags, bool Truncated);
 
 /// <summary>GET /v1/labels answer: the model's labels and thresholds, what runs it, and the request limits a client
-/// must keep to.</summary>
+/// must keep to. MaxTokens is null for a model that reads whole texts (the n-gram model).</summary>
 public sealed record LabelsResponse(IReadOnlyList<string> Labels, IReadOnlyDictionary<string, double> Thresholds, string Model,
-                                    string Engine, string Precision, int MaxTokens, int MaxTextLength, int MaxTextsPerRequest,
+                                    string Engine, string Precision, int? MaxTokens, int MaxTextLength, int MaxTextsPerRequest,
                                     int MaxFileTexts);
 
 /// <summary>GET /healthz answer.</summary>

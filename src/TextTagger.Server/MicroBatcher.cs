@@ -41,7 +41,7 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
 
     public async Task<IReadOnlyList<Prediction>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellation)
     {
-        long tokens = _maxTokens == long.MaxValue ? 0 : texts.Sum(t => (long)Math.Min(_tagger.Tokenizer.CountTokens(t), _tagger.MaxTokens));
+        long tokens = _maxTokens == long.MaxValue ? 0 : texts.Sum(t => (long)_tagger.Scorer.CountTokens(t));
         var pending = new Pending(texts, tokens, Stopwatch.GetTimestamp(),
                                   new TaskCompletionSource<IReadOnlyList<Prediction>>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, cancellation);

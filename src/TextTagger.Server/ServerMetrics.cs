@@ -27,8 +27,8 @@ public sealed class ServerMetrics : IDisposable
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
         Rejected = factory.CreateCounter("texttagger_rejected_total", "Requests refused before scoring, by reason", "reason");
         var info = factory.CreateGauge("texttagger_model_info", "The served model (value 1)", "model", "engine", "precision", "labels", "max_tokens");
-        info.WithLabels(model.Name, model.Tagger.Engine.Name, model.Tagger.Precision.ToString().ToLowerInvariant(),
-                        string.Join(",", model.Tagger.Labels), model.Tagger.MaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(1);
+        info.WithLabels(model.Name, model.Tagger.EngineName, model.Tagger.Precision.ToString().ToLowerInvariant(),
+                        string.Join(",", model.Tagger.Labels), model.Tagger.MaxTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none").Set(1);
         DotNetStats.Register(Registry);   // process_working_set_bytes and friends: RSS in a soak test
         model.Tagger.BatchScored += Observe;
     }

@@ -99,7 +99,7 @@ public static class TaggerServer
             "Explain", "Which words drove each label, per text (occlusion)");
         app.MapGet("/v1/labels", (ServedModel model, TaggerServerOptions options) =>
                 new LabelsResponse(model.Tagger.Labels, TextsRequest.ByLabel(model.Tagger.Labels, model.Tagger.Thresholds), model.Name,
-                    model.Tagger.Engine.Name, model.Tagger.Precision.ToString().ToLowerInvariant(), model.Tagger.MaxTokens,
+                    model.Tagger.EngineName, model.Tagger.Precision.ToString().ToLowerInvariant(), model.Tagger.MaxTokens,
                     options.MaxTextLength, options.MaxTextsPerRequest, options.MaxFileTexts))
             .WithName("Labels")
             .WithSummary("The model's labels and their thresholds");

@@ -70,10 +70,11 @@ sealed class EnginesBenchmark : IBenchmark
             using var tagger = Tagger.Load(e.Directory, maxTokens: maxTokens, precision: e.Precision, engine: e.Kind, threads: threads);
             double[,] probabilities = tagger.PredictProbabilities(comments);   // also the warm-up
             var mix = TimingStats.Measure(0, runs, () => tagger.PredictProbabilities(comments));
-            var batch = PaddedBatch.Encode(tagger.Tokenizer, comments.Take(64).ToArray(), 128, BatchPadding.MaxTokens);
-            var one = PaddedBatch.Encode(tagger.Tokenizer, [comments.First(t => tagger.Tokenizer.CountTokens(t) >= 128)], 128);
-            var batchTime = TimingStats.Measure(1, runs, () => tagger.Engine.Forward(batch));
-            var single = TimingStats.Measure(3, 20, () => tagger.Engine.Forward(one));
+            var transformer = (TransformerScorer)tagger.Scorer;
+            var batch = PaddedBatch.Encode(transformer.Tokenizer, comments.Take(64).ToArray(), 128, BatchPadding.MaxTokens);
+            var one = PaddedBatch.Encode(transformer.Tokenizer, [comments.First(t => transformer.Tokenizer.CountTokens(t) >= 128)], 128);
+            var batchTime = TimingStats.Measure(1, runs, () => transformer.Engine.Forward(batch));
+            var single = TimingStats.Measure(3, 20, () => transformer.Engine.Forward(one));
 
             reference ??= probabilities;
             double mean = 0, max = 0;

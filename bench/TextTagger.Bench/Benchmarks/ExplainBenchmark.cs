@@ -36,7 +36,7 @@ sealed class ExplainBenchmark : IBenchmark
             }
             var stats = TimingStats.Of(seconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {model} | {tagger.Engine.Name} {tagger.Precision.ToString().ToLowerInvariant()} | {words / texts.Length:F0} | {stats.Median:F2} | {stats.P90:F2} |"));
+                $"| {model} | {tagger.EngineName} {tagger.Precision.ToString().ToLowerInvariant()} | {words / texts.Length:F0} | {stats.Median:F2} | {stats.P90:F2} |"));
         }
         return 0;
     }

@@ -71,10 +71,10 @@ static class DataCommand
 
     static Command CreateSplit()
     {
-        var command = new Command("split", "Write the seeded train (balanced) and validation splits as CSV files.");
+        var command = new Command("split", "Write the seeded train (balanced), validation and optional tune splits as CSV files.");
         var dataOptions = new DataOptions();
         var splitOptions = new SplitOptions();
-        var output = new Option<string>("--out") { Description = "Folder for train.csv and validation.csv", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for train.csv, validation.csv (and tune.csv)", Required = true };
         dataOptions.AddTo(command);
         splitOptions.AddTo(command);
         command.Options.Add(output);
@@ -82,16 +82,18 @@ static class DataCommand
         {
             var dataset = dataOptions.Load(parse);
             foreach (var warning in dataset.Warnings) CliSupport.Warn(parse, $"{dataset.Source}: {warning}");
-            var (train, validation) = splitOptions.Apply(parse, dataset);
+            var split = splitOptions.Apply(parse, dataset);
             string folder = parse.GetValue(output)!;
             var textColumn = parse.GetValue(dataOptions.TextColumn)!;
             var idColumn = parse.GetValue(dataOptions.IdColumn)!;
-            string trainPath = Path.Combine(folder, "train.csv");
-            string validationPath = Path.Combine(folder, "validation.csv");
-            CsvDatasetWriter.Write(train, trainPath, textColumn, idColumn);
-            CsvDatasetWriter.Write(validation, validationPath, textColumn, idColumn);
             var console = CliSupport.Console(parse);
-            console.MarkupLineInterpolated($"wrote [green]{trainPath}[/] ({train.Count:N0} rows) and [green]{validationPath}[/] ({validation.Count:N0} rows)");
+            foreach (var (part, name) in new[] { (split.Train, "train.csv"), (split.Validation, "validation.csv"), (split.Tune, "tune.csv") })
+            {
+                if (part == null) continue;
+                string path = Path.Combine(folder, name);
+                CsvDatasetWriter.Write(part, path, textColumn, idColumn);
+                console.MarkupLineInterpolated($"wrote [green]{path}[/] ({part.Count:N0} rows)");
+            }
             return 0;
         });
         return command;

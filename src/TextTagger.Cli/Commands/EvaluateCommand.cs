@@ -97,7 +97,7 @@ static class EvaluateCommand
                                            longTexts: longTexts, windowStride: windowStride);
             ModelEvaluation.MatchLabels(tagger.Labels, dataset.LabelNames, dataset.Source); // fail before scoring
             console.MarkupLineInterpolated(
-                $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, max {tagger.MaxTokens} tokens, batch {tagger.BatchSize}, {tagger.Engine.Name} {tagger.Precision.Name()}");
+                $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, {(tagger.MaxTokens is int limit ? $"max {limit} tokens" : "whole texts")}, batch {batchSize}, {tagger.EngineName} {tagger.Precision.Name()}");
 
             var clock = Stopwatch.StartNew();
             var options = new ModelEvaluationOptions { Threshold = threshold };

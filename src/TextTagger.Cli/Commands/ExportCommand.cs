@@ -30,7 +30,11 @@ static class ExportCommand
                 Opset = parse.GetValue(opset),
                 Overwrite = parse.GetValue(overwrite),
             };
-            var result = OnnxExporter.Export(parse.GetValue(model)!, parse.GetValue(output)!, options);
+            string source = parse.GetValue(model)!;
+            if (File.Exists(Path.Combine(source, NGram.NGramFiles.FileName)) || File.Exists(Path.Combine(source, Ensembles.EnsembleFiles.FileName)))
+                throw new TextTaggerException($"{source} is an n-gram model or an ensemble: export applies to transformers (an ensemble's members can be " +
+                                              "exported one by one). The directory itself runs without libtorch: predict, evaluate and serve take it as it is.");
+            var result = OnnxExporter.Export(source, parse.GetValue(output)!, options);
             string int8 = result.QuantizedMatMuls > 0 ? $", {result.QuantizedMatMuls} matrix products in int8" : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"exported {result.OnnxPath} ({result.Precision.Name()}, {result.OnnxBytes / 1048576.0:F1} MB{int8}); ONNX Runtime vs " +

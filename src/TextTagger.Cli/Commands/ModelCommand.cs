@@ -30,6 +30,12 @@ static class ModelCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             string name = parse.GetValue(modelOption)!;
+            if (Directory.Exists(name) && (File.Exists(Path.Combine(name, TextTagger.NGram.NGramFiles.FileName)) ||
+                                           File.Exists(Path.Combine(name, TextTagger.Ensembles.EnsembleFiles.FileName))))
+            {
+                PrintComposite(name, output);
+                return 0;
+            }
             if (Directory.Exists(name) && ModelDirectory.Open(name) is { WeightsPath: null, OnnxPath: not null } exported)
             {
                 PrintExported(exported, output);
@@ -54,6 +60,25 @@ static class ModelCommand
             output.WriteLine("thresholds:    " + string.Join(", ", files.Thresholds.Select(t => string.Create(c, $"{t.Key} {t.Value:0.###}"))));
         output.WriteLine(string.Create(c, $"model:         {files.OnnxPath} ({new FileInfo(files.OnnxPath!).Length / 1048576.0:F1} MB, {engine.Precision.Name()}), runs on ONNX Runtime"));
         output.WriteLine($"vocabulary:    {files.VocabPath} ({(files.DoLowerCase ? "lower-cased" : "cased")})");
+    }
+
+    /// <summary>An n-gram model or an ensemble: what scores it, labels, thresholds, and an ensemble's members and weights.</summary>
+    static void PrintComposite(string directory, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        using var tagger = TextTagger.Inference.Tagger.Load(directory);
+        output.WriteLine($"model:         {tagger.Source}");
+        output.WriteLine($"runs on:       {tagger.EngineName}" + (tagger.MaxTokens is int limit ? $", up to {limit} tokens" : ", whole texts"));
+        output.WriteLine($"labels:        {string.Join(", ", tagger.Labels)}");
+        output.WriteLine("thresholds:    " + string.Join(", ", tagger.Labels.Select((l, i) => string.Create(c, $"{l} {tagger.Thresholds[i]:0.###}"))));
+        if (File.Exists(Path.Combine(directory, TextTagger.Ensembles.EnsembleFiles.FileName)))
+        {
+            var ensemble = TextTagger.Ensembles.EnsembleFiles.Read(directory);
+            for (int m = 0; m < ensemble.Members.Count; m++)
+                output.WriteLine($"member {m + 1}:      {ensemble.Members[m].Path} (from {ensemble.Members[m].Source})");
+            output.WriteLine($"weights:       {ensemble.TunedOn.Weighting}, fit on {ensemble.TunedOn.File} ({ensemble.TunedOn.Rows:N0} rows): " +
+                             string.Join("; ", ensemble.Labels.Select(l => $"{l} " + string.Join("/", ensemble.Weights[l].Select(w => w.ToString("0.##", c))))));
+        }
     }
 
     static void Print(PretrainedModel loaded, TextWriter output)

@@ -18,7 +18,11 @@ static class TrainCommand
         var splitOptions = new SplitOptions();
         dataOptions.AddTo(command);
         splitOptions.AddTo(command);
-        var model = Add(command, new Option<string>("--model") { Description = "\"minilm\" (bundled) or a Hugging Face BERT directory", DefaultValueFactory = _ => defaults.Model });
+        var model = Add(command, new Option<string>("--model")
+        {
+            Description = "\"minilm\" (bundled), a Hugging Face BERT directory, or \"ngram\" (word + character n-gram TF-IDF with a logistic regression per label, ML.NET: about a minute)",
+            DefaultValueFactory = _ => defaults.Model,
+        });
         var output = Add(command, new Option<string>("--out") { Description = "Output folder: model/, checkpoint/, tensorboard/, train.json, validation.csv", DefaultValueFactory = _ => "runs/latest" });
         var epochs = Add(command, new Option<int>("--epochs") { DefaultValueFactory = _ => defaults.Epochs });
         var batchSize = Add(command, new Option<int>("--batch-size") { DefaultValueFactory = _ => defaults.BatchSize });
@@ -38,6 +42,7 @@ static class TrainCommand
         var attentionDropout = Add(command, new Option<double?>("--attention-dropout") { Description = "Dropout on attention probabilities while training (0 lets libtorch use its fused attention kernel; the model's own is 0.1)", DefaultValueFactory = _ => defaults.AttentionDropout });
         var precision = Add(command, new Option<string>("--precision") { Description = "Training steps' matrix products: bf16 (float32 master weights), fp32, or auto (bf16 where the CPU has native bfloat16)", DefaultValueFactory = _ => defaults.Precision.Name() });
         precision.AcceptOnlyFromAmong(Precisions.Requestable);
+        var ema = Add(command, new Option<double?>("--ema") { Description = "Validate and save an exponential moving average of the weights with this decay, e.g. 0.99 (default: off)" });
         var trainSeed = Add(command, new Option<int?>("--train-seed") { Description = "Seed of head initialisation, dropout and batch order (default: --seed); changing it alone keeps the same split" });
         var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
         var patience = Add(command, new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss (or AUROC, see --select-by)", DefaultValueFactory = _ => defaults.Patience });
@@ -53,6 +58,8 @@ static class TrainCommand
         var logEvery = Add(command, new Option<int>("--log-every") { Description = "Progress line every N steps when output is redirected", DefaultValueFactory = _ => defaults.LogEverySteps });
         var resume = Add(command, new Option<string?>("--resume") { Description = "Continue the interrupted run in this output folder (its options are used)" });
         var overwrite = Add(command, new Option<bool>("--overwrite") { Description = "Replace an earlier run in --out" });
+        var ngram = new NGramTraining();
+        ngram.AddTo(command);
 
         command.SetAction((parse, cancel) =>
         {
@@ -73,6 +80,16 @@ static class TrainCommand
                 string data = parse.GetValue(dataOptions.Data) ?? throw new TextTaggerException("--data FILE is required (or --resume DIR)");
                 outputDirectory = parse.GetValue(output)!;
                 if (parse.GetValue(overwrite)) RemoveEarlierRun(outputDirectory);
+                if (parse.GetValue(model)!.Equals(NGramTraining.ModelName, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (Directory.Exists(Path.Combine(outputDirectory, Trainer.ModelFolder)))
+                        throw new TextTaggerException($"--out {outputDirectory} already holds a model; pass --overwrite to replace the run, or choose another --out");
+                    string ngramModel = NGramTraining.Run(console, writer, data, dataOptions.LoadOptions(parse), splitOptions.Settings(parse),
+                                                          parse.GetValue(limitRows), ngram.Options(parse, parse.GetValue(threads)), outputDirectory);
+                    var heldOut = CsvDatasetReader.Load(Path.Combine(outputDirectory, Trainer.ValidationFile), dataOptions.LoadOptions(parse));
+                    EvaluateCommand.EvaluateAndWrite(console, writer, ngramModel, heldOut, Path.Combine(outputDirectory, EvaluateCommand.DefaultOutFolder));
+                    return Task.FromResult(0);
+                }
                 var options = new TrainingOptions
                 {
                     Model = parse.GetValue(model)!,
@@ -91,8 +108,10 @@ static class TrainCommand
                     SelectBy = LowercaseEnumConverter<SelectionMetric>.Parse(parse.GetValue(selectBy), "--select-by"),
                     UntaggedToKeep = parse.GetValue(splitOptions.Balance),
                     ValidationFraction = parse.GetValue(splitOptions.ValidationFraction),
+                    TuneFraction = parse.GetValue(splitOptions.TuneFraction),
                     Seed = parse.GetValue(splitOptions.Seed),
                     TrainSeed = parse.GetValue(trainSeed),
+                    EmaDecay = parse.GetValue(ema),
                     Threads = parse.GetValue(threads),
                     Precision = Precisions.Parse(parse.GetValue(precision), "--precision"),
                     AttentionDropout = parse.GetValue(attentionDropout),

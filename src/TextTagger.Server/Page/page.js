@@ -44,7 +44,7 @@ const format = p => p.toFixed(3);
 async function loadModel() {
   try {
     model = await (await call("/v1/labels")).json();
-    $("model").textContent = `Model ${model.model} (${model.engine} ${model.precision}, up to ${model.maxTokens} tokens per text) — ` +
+    $("model").textContent = `Model ${model.model} (${model.engine} ${model.precision}, ${model.maxTokens == null ? "reads whole texts" : `up to ${model.maxTokens} tokens per text`}) — ` +
       model.labels.map(l => `${l} ≥ ${format(model.thresholds[l])}`).join(", ");
     $("file-limit").textContent = `This server scores files of up to ${model.maxFileTexts.toLocaleString("en")} comments.`;
   } catch (error) {

@@ -24,7 +24,8 @@ public sealed class Trainer
     public const string TensorBoardFolder = "tensorboard";
     public const string SummaryFile = "train.json";
     /// <summary>The held-out rows, as CSV, so `texttagger evaluate` can score the model on exactly them.</summary>
-    public const string ValidationFile = "validation.csv";
+    public const string ValidationFile = DatasetSplit.ValidationFile;
+    public const string TuneFile = DatasetSplit.TuneFile;
 
     readonly string _dataPath;
     readonly CsvLoadOptions _loadOptions;
@@ -84,6 +85,7 @@ public sealed class Trainer
         var optimizer = new OptimizerSetup(model, o);
         using var positiveWeights = o.PositiveWeightCap is double cap ? tensor(train.PositiveWeights(cap)) : null;
         var module = new MultiLabelModule(model, optimizer, schedule, o, _computeType, positiveWeights);
+        using var average = o.EmaDecay is double emaDecay ? new WeightAverage(model, emaDecay) : null;
         var bestModel = new BestModelPolicy(o, Path.Combine(_outputDirectory, ModelFolder));
         var earlyStopping = new EarlyStoppingPolicy(o);
 
@@ -91,6 +93,7 @@ public sealed class Trainer
         if (resumeState != null)
         {
             TrainingCheckpoint.Restore(_outputDirectory, model, optimizer.Optimizer);
+            average?.Load(Path.Combine(_outputDirectory, TrainingCheckpoint.FolderName, WeightAverage.FileName));
             progress = resumeState.Progress;
         }
         var tensorBoard = new TensorBoardLogger(Path.Combine(_outputDirectory, TensorBoardFolder));
@@ -115,6 +118,7 @@ public sealed class Trainer
             {
                 if (run.Progress.GlobalStep >= totalSteps) break;
                 var step = module.TrainingStep(train, batches[b], trainScores, run.Progress.GlobalStep);
+                average?.Update(run.Progress.GlobalStep + 1);
                 run.Progress = run.Progress with
                 {
                     Epoch = epoch,
@@ -126,27 +130,35 @@ public sealed class Trainer
                 observer.StepCompleted(run.Describe(step, epoch, b + 1, batches[b].Length, totalSteps));
 
                 if (o.ValidateEverySteps is int every && run.Progress.GlobalStep % every == 0 && b + 1 < batches.Count)
-                    observer.ValidationCompleted(module.Validate(validation, epoch, run.Progress.GlobalStep, data.LabelNames).Metrics);
+                    using (average?.Applied())
+                        observer.ValidationCompleted(module.Validate(validation, epoch, run.Progress.GlobalStep, data.LabelNames).Metrics);
                 if (b + 1 < batches.Count && checkpointDue.Now(run.Progress.GlobalStep))
                 {
                     var saving = Stopwatch.StartNew();
-                    SaveCheckpoint(run, model, optimizer, trainScores);
+                    SaveCheckpoint(run, model, optimizer, trainScores, average);
                     observer.Message($"checkpoint at step {run.Progress.GlobalStep:N0} ({saving.Elapsed.TotalSeconds:F1} s, " +
                                      $"{TrainingCheckpoint.SizeBytes(_outputDirectory) / 1048576.0:F0} MB)");
                 }
                 if (cancel.IsCancellationRequested)
                 {
-                    SaveCheckpoint(run, model, optimizer, trainScores);
+                    SaveCheckpoint(run, model, optimizer, trainScores, average);
                     observer.Message($"interrupted at step {run.Progress.GlobalStep:N0}; checkpoint saved — continue with: texttagger train --resume {_outputDirectory}");
                     cancel.ThrowIfCancellationRequested();
                 }
             }
 
             if (run.Progress.StepsDoneInEpoch == 0) break;   // max steps reached exactly at an epoch end
+            if (average != null)
+            {
+                var live = module.Validate(validation, epoch, run.Progress.GlobalStep, data.LabelNames).Metrics;
+                observer.Message($"epoch {epoch} without the weight average: validation loss {live.Loss:F4}, mean ROC AUC {live.MeanRocAuc:F4}");
+            }
+            var applied = average?.Applied();
             var (validationMetrics, validationScores) = module.Validate(validation, epoch, run.Progress.GlobalStep, data.LabelNames);
             observer.ValidationCompleted(validationMetrics);
             bool best = bestModel.Improves(validationMetrics, run.Progress);
             if (best) bestModel.Save(pretrained, validationScores, observer);
+            applied?.Dispose();
             var summary = EpochSummaryOf(epoch, run.Progress, trainScores, validationMetrics, best, epochClock.Elapsed);
             run.Progress = run.Progress with
             {
@@ -157,7 +169,7 @@ public sealed class Trainer
                 History = [.. run.Progress.History, EpochRecord.From(summary, run.Progress.GlobalStep)],
             };
             observer.EpochCompleted(summary);
-            SaveCheckpoint(run, model, optimizer, null);
+            SaveCheckpoint(run, model, optimizer, null, average);
             checkpointDue.Reset(run.Progress.GlobalStep);
             if (earlyStopping.ShouldStop(run.Progress, epoch, observer))
             {
@@ -181,10 +193,10 @@ public sealed class Trainer
             duration, progress.EpochExamples / Math.Max(duration.TotalSeconds, 1e-9), ProcessMemory.CurrentRssBytes);
     }
 
-    void SaveCheckpoint(RunState run, nn.Module model, OptimizerSetup optimizer, EvaluationAccumulator? trainScores) =>
+    void SaveCheckpoint(RunState run, nn.Module model, OptimizerSetup optimizer, EvaluationAccumulator? trainScores, WeightAverage? average) =>
         TrainingCheckpoint.Save(_outputDirectory,
             new TrainingCheckpoint.State(_dataPath, _loadOptions, _options, run.Progress with { ElapsedSeconds = run.ElapsedSeconds }),
-            model, optimizer.Optimizer, trainScores);
+            model, optimizer.Optimizer, trainScores, average == null ? null : folder => average.Save(Path.Combine(folder, WeightAverage.FileName)));
 
     /// <summary>When the next mid-epoch checkpoint is due: every N steps, or once the interval has passed since the
     /// last one.</summary>

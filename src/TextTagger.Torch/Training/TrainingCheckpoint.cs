@@ -59,7 +59,7 @@ public static class TrainingCheckpoint
     };
 
     public static void Save(string runDirectory, State state, nn.Module model, OptimizerHelper optimizer,
-                            Evaluation.EvaluationAccumulator? trainScores = null)
+                            Evaluation.EvaluationAccumulator? trainScores = null, Action<string>? saveMore = null)
     {
         Recover(runDirectory);
         AtomicDirectory.Write(Path.Combine(runDirectory, FolderName), folder =>
@@ -69,6 +69,7 @@ public static class TrainingCheckpoint
             using var rng = torch.random.get_rng_state();
             File.WriteAllBytes(Path.Combine(folder, RngFile), rng.data<byte>().ToArray());
             if (trainScores is { RowCount: > 0 }) WriteScores(Path.Combine(folder, TrainScoresFile), trainScores);
+            saveMore?.Invoke(folder);
             File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(state, Json));
         });
     }

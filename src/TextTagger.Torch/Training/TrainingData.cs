@@ -4,8 +4,8 @@ using TextTagger.Tokenization;
 namespace TextTagger.Training;
 
 /// <summary>
-/// The data step of a run (Lightning's data module): read the CSV, split off validation, balance and over-sample the
-/// training part, write validation.csv beside the model, and encode both parts once with the model's tokenizer.
+/// The data step of a run (Lightning's data module): read the CSV, split off validation (and tune rows), balance and over-sample the
+/// training part, write validation.csv (and tune.csv) beside the model, and encode both parts once with the model's tokenizer.
 /// </summary>
 public sealed class TrainingData
 {
@@ -28,13 +28,13 @@ public sealed class TrainingData
         var data = CsvDatasetReader.Load(dataPath, loadOptions);
         foreach (var warning in data.Warnings) message($"warning: {data.Source}: {warning}");
         if (options.LimitRows is int limit && limit < data.Count) data = data.WithRows(data.Rows.Take(limit).ToArray());
-        var (trainRows, validationRows) = DatasetSplitter.SplitAndBalance(data, options.ValidationFraction, options.UntaggedToKeep, options.Seed);
+        var split = DatasetSplitter.SplitAndBalance(data, options.ValidationFraction, options.UntaggedToKeep, options.Seed, options.TuneFraction);
+        var (trainRows, validationRows) = split;
         if (trainRows.Count == 0 || validationRows.Count == 0)
             throw new TextTaggerException($"{dataPath}: too few rows to train ({trainRows.Count} for training, {validationRows.Count} for validation)");
         if (options.RareLabelRepeat > 1) trainRows = Oversample(trainRows, options, message);
 
-        Directory.CreateDirectory(outputDirectory);
-        CsvDatasetWriter.Write(validationRows, Path.Combine(outputDirectory, Trainer.ValidationFile), loadOptions.TextColumn, loadOptions.IdColumn);
+        split.WriteHeldOut(outputDirectory, loadOptions);
         return new TrainingData(data, trainRows, validationRows);
     }
 

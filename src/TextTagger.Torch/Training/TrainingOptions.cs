@@ -59,6 +59,12 @@ public sealed record TrainingOptions
 
     public int UntaggedToKeep { get; init; } = DatasetSplitter.DefaultUntaggedToKeep;
     public double ValidationFraction { get; init; } = DatasetSplitter.DefaultValidationFraction;
+    /// <summary>Share of all rows held out of training besides validation and written as tune.csv (0: none): rows an
+    /// ensemble's weights can be fit on without flattering the validation number.</summary>
+    public double TuneFraction { get; init; }
+    /// <summary>Validate and save an exponential moving average of the weights with this decay (null: off; e.g. 0.99
+    /// averages over about the last 100 steps). See <see cref="WeightAverage"/>.</summary>
+    public double? EmaDecay { get; init; }
     /// <summary>Seed of the split and the balancing (and of training, unless <see cref="TrainSeed"/> is set).</summary>
     public int Seed { get; init; } = DatasetSplitter.DefaultSeed;
     /// <summary>Seed of the head's initialisation, dropout and batch order; null: <see cref="Seed"/>. Changing it alone
@@ -110,6 +116,8 @@ public sealed record TrainingOptions
         Require(RareLabelShare is > 0 and <= 1, $"--rare-label-share must be in (0, 1], got {RareLabelShare}");
         Require(Enum.IsDefined(SelectBy), $"--select-by must be loss or auroc, got '{SelectBy}'");
         Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
+        Require(EmaDecay is null or > 0 and < 1, $"--ema must be a decay in (0, 1), e.g. 0.99; got {EmaDecay}");
+        Require(TuneFraction >= 0 && TuneFraction + ValidationFraction < 1, $"--tune-fraction must be in [0, 1 - --val-fraction), got {TuneFraction}");
         Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
         Require(CheckpointEverySteps is null or >= 1, $"--checkpoint-every must be at least 1 step, got {CheckpointEverySteps}");
         Require(CheckpointInterval is null || CheckpointInterval > TimeSpan.Zero, $"--checkpoint-every must be a positive time, got {CheckpointInterval}");

@@ -43,12 +43,43 @@ public static class DatasetSplitter
     }
 
     /// <summary>The seed recipe: split first (validation keeps the natural label distribution), then balance the
-    /// training part by down-sampling untagged rows.</summary>
-    public static (LabeledDataset Train, LabeledDataset Validation) SplitAndBalance(
+    /// training part by down-sampling untagged rows. With <paramref name="tuneFraction"/> &gt; 0 a third part is held out
+    /// of the training rows, in its natural distribution too, for what is fit after training (an ensemble's weights):
+    /// the validation rows stay exactly those of a run without it.</summary>
+    public static DatasetSplit SplitAndBalance(
         LabeledDataset data, double validationFraction = DefaultValidationFraction, int untaggedToKeep = DefaultUntaggedToKeep,
-        int seed = DefaultSeed)
+        int seed = DefaultSeed, double tuneFraction = 0)
     {
+        if (tuneFraction is < 0 or >= 1 || (tuneFraction > 0 && validationFraction + tuneFraction >= 1))
+            throw new TextTaggerException($"tune fraction must be in [0, 1 - validation fraction), got {tuneFraction}");
         var (train, validation) = Split(data, validationFraction, seed);
-        return (Balance(train, untaggedToKeep, seed), validation);
+        LabeledDataset? tune = null;
+        if (tuneFraction > 0) (train, tune) = Split(train, tuneFraction / (1 - validationFraction), seed);
+        return new DatasetSplit(Balance(train, untaggedToKeep, seed), validation, tune);
+    }
+}
+
+/// <summary>How a training run cuts its data (<see cref="DatasetSplitter.SplitAndBalance"/>).</summary>
+public sealed record DatasetSplitSettings(double ValidationFraction = DatasetSplitter.DefaultValidationFraction, double TuneFraction = 0,
+                                          int UntaggedToKeep = DatasetSplitter.DefaultUntaggedToKeep, int Seed = DatasetSplitter.DefaultSeed);
+
+/// <summary>The parts of a training run's data: training rows (balanced), validation rows, and the optional tune rows.</summary>
+public sealed record DatasetSplit(LabeledDataset Train, LabeledDataset Validation, LabeledDataset? Tune)
+{
+    public const string ValidationFile = "validation.csv";
+    public const string TuneFile = "tune.csv";
+
+    /// <summary>Writes validation.csv (and tune.csv) into a run's folder: the rows `evaluate` and `ensemble` read.</summary>
+    public void WriteHeldOut(string runDirectory, CsvLoadOptions loadOptions)
+    {
+        Directory.CreateDirectory(runDirectory);
+        CsvDatasetWriter.Write(Validation, Path.Combine(runDirectory, ValidationFile), loadOptions.TextColumn, loadOptions.IdColumn);
+        if (Tune != null) CsvDatasetWriter.Write(Tune, Path.Combine(runDirectory, TuneFile), loadOptions.TextColumn, loadOptions.IdColumn);
+    }
+
+    public void Deconstruct(out LabeledDataset train, out LabeledDataset validation)
+    {
+        train = Train;
+        validation = Validation;
     }
 }

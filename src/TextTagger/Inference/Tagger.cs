@@ -5,41 +5,36 @@ using TextTagger.Tokenization;
 namespace TextTagger.Inference;
 
 /// <summary>
-/// A fine-tuned model ready to tag texts, whatever runs it: tokenizer, per-label thresholds and an
-/// <see cref="IInferenceEngine"/> (TorchSharp weights or an exported model.onnx). Thread-safe; batches internally
-/// with length sorting and dynamic padding (<see cref="LogitsRunner"/>).
+/// A trained model ready to tag texts, whatever it is and whatever runs it: an <see cref="ITextScorer"/> (a transformer
+/// on TorchSharp or ONNX Runtime, the n-gram model, an ensemble) with its labels and per-label thresholds.
+/// Thread-safe; the scorer batches internally.
 /// </summary>
 public sealed class Tagger : IDisposable
 {
     public const int DefaultBatchSize = 32;
 
-    readonly IInferenceEngine _engine;
+    readonly ITextScorer _scorer;
 
-    public Tagger(IInferenceEngine engine, BertTokenizer tokenizer, IReadOnlyList<string> labels, IReadOnlyList<double> thresholds,
-                  int maxTokens, int batchSize = DefaultBatchSize, string source = "", int? maxBatchTokens = null,
-                  LongTextMode longTexts = LongTextMode.Truncate, int? windowStride = null)
+    public Tagger(ITextScorer scorer, IReadOnlyList<string> labels, IReadOnlyList<double> thresholds, string source = "")
     {
-        if (labels.Count != engine.LabelCount || thresholds.Count != labels.Count)
-            throw new TextTaggerException($"{labels.Count} labels and {thresholds.Count} thresholds for an engine with {engine.LabelCount} outputs");
-        if (maxTokens < 2) throw new TextTaggerException($"max tokens must be ≥ 2, got {maxTokens}");
-        if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
-        if (maxBatchTokens < 1) throw new TextTaggerException($"max batch tokens must be ≥ 1, got {maxBatchTokens}");
-        _engine = engine;
-        MaxBatchTokens = maxBatchTokens;
-        LongTexts = longTexts;
-        WindowStride = windowStride;
-        if (longTexts == LongTextMode.Window && (windowStride < 1 || windowStride > maxTokens - 2))
-            throw new TextTaggerException($"window stride must be in 1..{maxTokens - 2} tokens (the limit minus [CLS] and [SEP]), got {windowStride}");
-        Tokenizer = tokenizer;
+        if (labels.Count != scorer.LabelCount || thresholds.Count != labels.Count)
+            throw new TextTaggerException($"{labels.Count} labels and {thresholds.Count} thresholds for a model with {scorer.LabelCount} outputs");
+        _scorer = scorer;
         Labels = labels;
         Thresholds = thresholds;
-        MaxTokens = maxTokens;
-        BatchSize = batchSize;
         Source = source;
     }
 
-    /// <summary>Loads a model directory: one saved by training, exported by <c>texttagger export</c>, or any Hugging
-    /// Face BERT classifier.</summary>
+    /// <summary>A transformer behind an engine (see <see cref="TransformerScorer"/>).</summary>
+    public Tagger(IInferenceEngine engine, BertTokenizer tokenizer, IReadOnlyList<string> labels, IReadOnlyList<double> thresholds,
+                  int maxTokens, int batchSize = DefaultBatchSize, string source = "", int? maxBatchTokens = null,
+                  LongTextMode longTexts = LongTextMode.Truncate, int? windowStride = null)
+        : this(new TransformerScorer(engine, tokenizer, maxTokens, batchSize, maxBatchTokens, longTexts, windowStride), labels, thresholds, source)
+    {
+    }
+
+    /// <summary>Loads a model directory: one saved by training (a transformer or the n-gram model), exported by
+    /// <c>texttagger export</c>, built by <c>texttagger ensemble</c>, or any Hugging Face BERT classifier.</summary>
     /// <param name="modelDirectory">A model directory, or "minilm" for the bundled encoder with a fresh random head
     /// (TorchSharp engine; quick experiments only: its predictions mean nothing until trained).</param>
     /// <param name="labels">Labels for a fresh head ("minilm"); null: the model's own labels.</param>
@@ -58,40 +53,31 @@ public sealed class Tagger : IDisposable
     {
         if (threshold is { } t) LabelThresholds.Validate(t);
         if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
-        var loaded = InferenceEngines.Open(modelDirectory, engine, new EngineRequest(labels, precision, threads));
+        var loaded = ModelLoader.Open(modelDirectory, new LoadRequest(labels, maxTokens, batchSize, precision, engine, threads,
+                                                                      maxBatchTokens, longTexts, windowStride));
         try
         {
-            if (loaded.Labels.Count == 0)
-                throw new TextTaggerException($"{modelDirectory}: the model has no labels (config.json id2label); train one first or pass labels");
-            var tokenizer = BertTokenizer.FromVocab(loaded.VocabPath, loaded.DoLowerCase);
             var thresholds = loaded.Labels
                 .Select(l => threshold ?? (loaded.Thresholds != null && loaded.Thresholds.TryGetValue(l, out var own) ? own : LabelThresholds.Default))
                 .ToArray();
-            int limit = Math.Min(maxTokens ?? loaded.MaxTokens ?? BertTokenizer.DefaultMaxTokens, loaded.MaxPositions);
-            return new Tagger(loaded.Engine, tokenizer, loaded.Labels, thresholds, limit, batchSize, loaded.Source, maxBatchTokens,
-                              longTexts, windowStride);
+            return new Tagger(loaded.Scorer, loaded.Labels, thresholds, loaded.Source);
         }
         catch
         {
-            loaded.Engine.Dispose();
+            loaded.Scorer.Dispose();
             throw;
         }
     }
 
-    public BertTokenizer Tokenizer { get; }
     public IReadOnlyList<string> Labels { get; }
     public IReadOnlyList<double> Thresholds { get; }
-    public int MaxTokens { get; }
-    public int BatchSize { get; }
-    /// <summary>Padded tokens per forward call at most (null: <see cref="BatchSize"/> rows only).</summary>
-    public int? MaxBatchTokens { get; }
-    public LongTextMode LongTexts { get; }
-    /// <summary>Tokens between window starts in <see cref="LongTextMode.Window"/> (null: half a window).</summary>
-    public int? WindowStride { get; }
-    /// <summary>What runs the model.</summary>
-    public IInferenceEngine Engine => _engine;
-
-    public Precision Precision => _engine.Precision;
+    /// <summary>What scores the texts.</summary>
+    public ITextScorer Scorer => _scorer;
+    /// <summary>Tokens of a text the model reads at most (null: the whole text).</summary>
+    public int? MaxTokens => _scorer.MaxTokens;
+    /// <summary>"onnxruntime", "torchsharp", "ml.net" or "ensemble(…)".</summary>
+    public string EngineName => _scorer.EngineName;
+    public Precision Precision => _scorer.Precision;
     /// <summary>Raised after every forward call, whoever asked for it (predict, explain, evaluate): what it held.
     /// The service's metrics listen here.</summary>
     public event Action<ScoredBatch>? BatchScored;
@@ -103,10 +89,10 @@ public sealed class Tagger : IDisposable
 
     public IReadOnlyList<Prediction> Predict(IReadOnlyList<string> texts)
     {
-        var encoded = Encode(texts);
-        var probabilities = LogitsRunner.Probabilities(Score(encoded, null));
+        var scored = Score(texts, null);
+        var probabilities = LogitsRunner.Probabilities(scored.Logits);
         var predictions = new Prediction[texts.Count];
-        for (int i = 0; i < texts.Count; i++) predictions[i] = ToPrediction(probabilities, i, encoded.Truncated[i]);
+        for (int i = 0; i < texts.Count; i++) predictions[i] = ToPrediction(probabilities, i, scored.Truncated[i]);
         return predictions;
     }
 
@@ -134,23 +120,13 @@ public sealed class Tagger : IDisposable
         LogitsRunner.Probabilities(PredictLogits(texts, rowsDone));
 
     /// <summary>Logits [texts, labels] (for losses and calibration).</summary>
-    public float[,] PredictLogits(IReadOnlyList<string> texts, Action<int>? rowsDone = null) => Score(Encode(texts), rowsDone);
+    public float[,] PredictLogits(IReadOnlyList<string> texts, Action<int>? rowsDone = null) => Score(texts, rowsDone).Logits;
 
-    /// <summary>The rows the model scores for these texts (one each, or windows of the long ones).</summary>
-    public EncodedTexts Encode(IReadOnlyList<string> texts)
+    TextScores Score(IReadOnlyList<string> texts, Action<int>? textsDone)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return EncodedTexts.Encode(Tokenizer, texts, MaxTokens, LongTexts, WindowStride);
+        return _scorer.Score(texts, textsDone, BatchScored);
     }
 
-    float[,] Score(EncodedTexts encoded, Action<int>? textsDone)
-    {
-        int rows = encoded.Rows.Length, texts = encoded.TextCount;
-        Action<int>? rowsDone = textsDone == null ? null : done => textsDone((int)((long)done * texts / Math.Max(rows, 1)));
-        var logits = LogitsRunner.Run(_engine, encoded.Rows, Tokenizer.PadId, BatchSize, rowsDone: rowsDone, maxBatchTokens: MaxBatchTokens,
-                                      batchScored: BatchScored);
-        return encoded.Combine(logits);
-    }
-
-    public void Dispose() => _engine.Dispose();
+    public void Dispose() => _scorer.Dispose();
 }

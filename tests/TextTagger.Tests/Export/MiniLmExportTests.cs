@@ -29,7 +29,7 @@ public sealed class MiniLmExportTests : IDisposable
         OnnxExporter.Export(_model, _folder["fp32"]);
         using var torch = Tagger.Load(_model);
         using var onnx = Tagger.Load(_folder["fp32"]);
-        Assert.Equal("onnxruntime", onnx.Engine.Name);
+        Assert.Equal("onnxruntime", onnx.EngineName);
         Assert.Equal(128, onnx.MaxTokens);
         double diff = OnnxExportTests.ModelMaxAbsDiff(torch.PredictLogits(_comments), onnx.PredictLogits(_comments));
         Assert.True(diff <= 1e-4, $"max |Δ logit| {diff}");

@@ -43,8 +43,8 @@ public class OnnxExportTests
         var texts = WordTexts(256);
         using var torch = Tagger.Load(model, batchSize: 16);
         using var onnx = Tagger.Load(folder["onnx"], batchSize: 16);
-        Assert.Equal("torchsharp", torch.Engine.Name);
-        Assert.Equal("onnxruntime", onnx.Engine.Name);
+        Assert.Equal("torchsharp", torch.EngineName);
+        Assert.Equal("onnxruntime", onnx.EngineName);
         var expected = torch.PredictLogits(texts);
         var actual = onnx.PredictLogits(texts);
 

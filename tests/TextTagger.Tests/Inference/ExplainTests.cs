@@ -105,10 +105,11 @@ public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixtu
         Assert.Contains("rude", whole.Tags);
 
         // The windows: 30 pieces each, 10 apart, the last one ending with the text; per label the highest of them.
-        var encoded = windowing.Encode([text, "w1 rude"]);
+        var windowScorer = (TransformerScorer)windowing.Scorer;
+        var encoded = windowScorer.Encode([text, "w1 rude"]);
         Assert.Equal([0, 0, 0, 1], encoded.Owners);   // 41 pieces: windows at 0, 10 and 11
         Assert.All(encoded.Rows.Take(3), r => Assert.Equal(32, r.Length));
-        var pieces = windowing.Tokenizer.Encode(text, int.MaxValue)[1..^1];
+        var pieces = windowScorer.Tokenizer.Encode(text, int.MaxValue)[1..^1];
         Assert.Equal(pieces[11..], encoded.Rows[2][1..^1]);
         var windows = windowing.PredictProbabilities([string.Join(' ', text.Split(' ')[11..])]);
         Assert.Equal(windows[0, 0], whole.Probabilities[0], 1e-5);

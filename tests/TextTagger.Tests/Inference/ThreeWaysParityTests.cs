@@ -18,7 +18,7 @@ public class ThreeWaysParityTests(TinyModelFixture model) : IClassFixture<TinyMo
         string[] texts = ["good nice kind", "ugly rude angry hate hate hate w1 w2 w3", "love w9", ""];
         string directory = engine == "torchsharp" ? model.Directory : model.Exported;
         using var library = TextTagger.Inference.Tagger.Load(directory);
-        Assert.Equal(engine, library.Engine.Name);
+        Assert.Equal(engine, library.EngineName);
         var direct = library.Predict(texts);
 
         var cli = CliRunner.Run(["predict", "--model", directory, "--format", "json", .. texts]);

@@ -26,8 +26,8 @@ public static class OcclusionExplainer
         ArgumentNullException.ThrowIfNull(text);
         if (maxPasses < 3) throw new ArgumentOutOfRangeException(nameof(maxPasses), maxPasses, "an explanation needs at least 3 passes");
         var words = TextWords.Split(text);
-        // In window mode the model reads the whole text; else only the words that fit in its limit.
-        int seen = tagger.LongTexts == LongTextMode.Window ? words.Count : WordsSeen(tagger.Tokenizer, text, words, tagger.MaxTokens);
+        // Only the words the model reads can matter (a transformer truncating at its limit reads a prefix).
+        int seen = tagger.Scorer.WordsSeen(text, words);
         focus ??= Enumerable.Range(0, tagger.Labels.Count).ToArray();
 
         var runs = seen + 1 <= maxPasses ? Runs(seen, seen) : Runs(seen, maxPasses / 2);
@@ -82,21 +82,5 @@ public static class OcclusionExplainer
     {
         count = Math.Min(count, words);
         return Enumerable.Range(0, count).Select(i => (words * i / count)..(words * (i + 1) / count)).ToArray();
-    }
-
-    /// <summary>How many leading words fit in the model's token limit ([CLS] and [SEP] included): all of them, or the
-    /// largest prefix that does (found by bisection on the token count).</summary>
-    static int WordsSeen(BertTokenizer tokenizer, string text, IReadOnlyList<WordSpan> words, int maxTokens)
-    {
-        if (tokenizer.CountTokens(text) <= maxTokens) return words.Count;
-        int lo = 0, hi = words.Count;   // words[..lo] fit; words[..hi] may not
-        while (lo < hi)
-        {
-            int mid = (lo + hi + 1) / 2;
-            var end = words[mid - 1];
-            if (tokenizer.CountTokens(text[..(end.Start + end.Length)]) <= maxTokens) lo = mid;
-            else hi = mid - 1;
-        }
-        return lo;
     }
 }
