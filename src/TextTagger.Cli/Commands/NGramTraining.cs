@@ -18,18 +18,20 @@ sealed class NGramTraining
     public Option<int> MinCount { get; }
     public Option<int> WordNgrams { get; }
     public Option<int> CharNgrams { get; }
+    public Option<string> Weighting { get; }
 
     public NGramTraining()
     {
         L2 = new Option<float>("--ngram-l2") { Description = "n-gram model: L2 weight of its logistic regressions", DefaultValueFactory = _ => _defaults.L2Regularization };
         MinCount = new Option<int>("--ngram-min-count") { Description = "n-gram model: keep n-grams found in at least this many training texts", DefaultValueFactory = _ => _defaults.MinCount };
         WordNgrams = new Option<int>("--ngram-words") { Description = "n-gram model: longest word n-gram", DefaultValueFactory = _ => _defaults.WordNgrams };
+        Weighting = new Option<string>("--ngram-weighting") { Description = "n-gram model: tfidf, idf (presence × idf) or tf", DefaultValueFactory = _ => _defaults.Weighting };
         CharNgrams = new Option<int>("--ngram-chars") { Description = "n-gram model: longest character n-gram", DefaultValueFactory = _ => _defaults.CharNgrams };
     }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { L2, MinCount, WordNgrams, CharNgrams }) command.Options.Add(option);
+        foreach (var option in new Option[] { L2, MinCount, WordNgrams, CharNgrams, Weighting }) command.Options.Add(option);
     }
 
     public NGramOptions Options(ParseResult parse, int threads) => new()
@@ -38,6 +40,7 @@ sealed class NGramTraining
         MinCount = parse.GetValue(MinCount),
         WordNgrams = parse.GetValue(WordNgrams),
         CharNgrams = parse.GetValue(CharNgrams),
+        Weighting = parse.GetValue(Weighting)!,
         Threads = threads,
     };
 

@@ -14,6 +14,9 @@ public sealed record NGramOptions
     public int CharNgrams { get; init; } = 5;
     /// <summary>An n-gram is a feature only when at least this many training texts contain it (sklearn's min_df).</summary>
     public int MinCount { get; init; } = 2;
+    /// <summary>How an n-gram's count in a text becomes its feature: "tfidf" (count × idf), "idf" (present: idf;
+    /// long texts that repeat a word do not drown the rest) or "tf" (count).</summary>
+    public string Weighting { get; init; } = "tfidf";
     /// <summary>L2 weight of the logistic regressions (ML.NET sums the loss over rows: larger is simpler).</summary>
     public float L2Regularization { get; init; } = 0.25f;
     /// <summary>L-BFGS iterations at most per label.</summary>
@@ -28,6 +31,7 @@ public sealed record NGramOptions
         if (MinCount < 1) throw new TextTaggerException($"--min-count must be ≥ 1, got {MinCount}");
         if (!(L2Regularization > 0) || float.IsInfinity(L2Regularization)) throw new TextTaggerException($"--l2 must be > 0, got {L2Regularization}");
         if (MaxIterations < 1) throw new TextTaggerException($"--max-iterations must be ≥ 1, got {MaxIterations}");
+        if (Weighting is not ("tfidf" or "idf" or "tf")) throw new TextTaggerException($"--ngram-weighting must be tfidf, idf or tf, got '{Weighting}'");
         if (Threads < 0) throw new TextTaggerException($"--threads must be ≥ 0, got {Threads}");
     }
 }

@@ -85,8 +85,15 @@ public static class NGramTrainer
         return [.. rows];
     }
 
-    static IEstimator<ITransformer> Featurizer(MLContext ml, NGramOptions o) =>
-        ml.Transforms.Text.FeaturizeText(NGramScorer.FeaturesColumn, new TextFeaturizingEstimator.Options
+    static IEstimator<ITransformer> Featurizer(MLContext ml, NGramOptions o)
+    {
+        var weighting = o.Weighting switch
+        {
+            "idf" => NgramExtractingEstimator.WeightingCriteria.Idf,
+            "tf" => NgramExtractingEstimator.WeightingCriteria.Tf,
+            _ => NgramExtractingEstimator.WeightingCriteria.TfIdf,
+        };
+        return ml.Transforms.Text.FeaturizeText(NGramScorer.FeaturesColumn, new TextFeaturizingEstimator.Options
         {
             CaseMode = TextNormalizingEstimator.CaseMode.Lower,
             KeepDiacritics = false,
@@ -96,17 +103,18 @@ public static class NGramTrainer
             {
                 NgramLength = o.WordNgrams,
                 UseAllLengths = true,
-                Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
+                Weighting = weighting,
             },
             CharFeatureExtractor = new WordBagEstimator.Options
             {
                 NgramLength = o.CharNgrams,
                 UseAllLengths = true,
-                Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf,
+                Weighting = weighting,
             },
             Norm = TextFeaturizingEstimator.NormFunction.L2,
         }, NGramScorer.TextColumn)
         .Append(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnCount(NGramScorer.FeaturesColumn, count: o.MinCount));
+    }
 
     static (float[] Weights, float Bias) FitLabel(MLContext ml, VBuffer<float>[] features, LabeledDataset train, int label, int featureCount,
                                                   NGramOptions o)
