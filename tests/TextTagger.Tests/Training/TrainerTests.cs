@@ -119,6 +119,46 @@ public class TrainerTests : IDisposable
         Assert.Equal(full.History.Select(e => e.ValidationLoss), resumed.History.Select(e => e.ValidationLoss));
     }
 
+    [Fact]
+    public void A_weight_average_is_validated_and_saved_without_changing_the_training_and_resumes_exactly()
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 400);
+        string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        var plain = TinyOptions(encoder) with { Epochs = 2, TuneFraction = 0.1 };
+        var averaged = plain with { EmaDecay = 0.8 };
+        var live = new Recorder();
+        var withoutAverage = new Trainer(data, new CsvLoadOptions(), plain, _folder.Combine("plain"), live).Run();
+        var full = new Recorder();
+        var withAverage = new Trainer(data, new CsvLoadOptions(), averaged, _folder.Combine("full"), full).Run();
+
+        // The average never feeds back into the steps: the same losses, other validation numbers.
+        Assert.Equal(live.Losses, full.Losses);
+        Assert.NotEqual(withoutAverage.History.Select(e => e.ValidationLoss), withAverage.History.Select(e => e.ValidationLoss));
+        // …and the run reports the live weights' validation too: the plain run's numbers.
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Contains(full.Messages, m => m.Contains($"epoch 1 without the weight average: validation loss {withoutAverage.History[0].ValidationLoss.ToString("F4", c)}"));
+        // The saved model is the averaged one.
+        using (var tagger = Tagger.Load(Path.Combine(_folder.Combine("full"), Trainer.ModelFolder)))
+        {
+            var validation = CsvDatasetReader.Load(_folder.Combine("full", Trainer.ValidationFile));
+            var logits = tagger.PredictLogits(validation.Rows.Select(r => r.Text).ToArray());
+            Assert.Equal(withAverage.History[withAverage.BestEpoch - 1].ValidationLoss, LogitsRunner.MeanLoss(logits, validation.Rows.Select(r => r.Labels).ToArray()), 5);
+        }
+
+        // Tune rows are held out of training beside the validation rows, which stay those of a run without them.
+        Assert.Equal(40, CsvDatasetReader.Load(_folder.Combine("full", Trainer.TuneFile)).Count);
+        new Trainer(data, new CsvLoadOptions(), plain with { TuneFraction = 0, Epochs = 1, MaxSteps = 1 }, _folder.Combine("untuned")).Run();
+        Assert.Equal(File.ReadAllText(_folder.Combine("untuned", Trainer.ValidationFile)), File.ReadAllText(_folder.Combine("full", Trainer.ValidationFile)));
+
+        // Interrupted mid-epoch and resumed: the average comes back from the checkpoint with the weights.
+        string output = _folder.Combine("interrupted");
+        using var cancel = new CancellationTokenSource();
+        var beforeStop = new Recorder(cancel, cancelAfterStep: 5);
+        Assert.Throws<OperationCanceledException>(() => new Trainer(data, new CsvLoadOptions(), averaged, output, beforeStop).Run(cancel.Token));
+        var resumed = Trainer.Resume(output, new Recorder()).Run();
+        Assert.Equal(withAverage.History.Select(e => e.ValidationLoss), resumed.History.Select(e => e.ValidationLoss));
+    }
+
     [Theory]
     [InlineData(SelectionMetric.Loss)]
     [InlineData(SelectionMetric.Auroc)]
