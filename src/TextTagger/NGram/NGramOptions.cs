@@ -2,7 +2,8 @@ namespace TextTagger.NGram;
 
 /// <summary>
 /// The classic text classifier every comparison starts from: TF-IDF of word 1–2-grams and character 1–5-grams
-/// (ML.NET's FeaturizeText, lower-cased, diacritics dropped, L2-normalised), n-grams seen in fewer than
+/// (ML.NET's FeaturizeText, lower-cased, diacritics dropped, each n-gram present or not × its idf, L2-normalised),
+/// n-grams seen in fewer than
 /// <see cref="MinCount"/> training texts dropped, and one L2-regularised logistic regression per label (ML.NET's
 /// L-BFGS). Trains in about a minute on 2 cores.
 /// </summary>
@@ -15,8 +16,9 @@ public sealed record NGramOptions
     /// <summary>An n-gram is a feature only when at least this many training texts contain it (sklearn's min_df).</summary>
     public int MinCount { get; init; } = 2;
     /// <summary>How an n-gram's count in a text becomes its feature: "tfidf" (count × idf), "idf" (present: idf;
-    /// long texts that repeat a word do not drown the rest) or "tf" (count).</summary>
-    public string Weighting { get; init; } = "tfidf";
+    /// long texts that repeat a word do not drown the rest) or "tf" (count). On the shared Jigsaw sample "idf" scored a
+    /// validation mean ROC AUC of 0.9718 against 0.9686 for "tfidf" (QUALITY.md).</summary>
+    public string Weighting { get; init; } = "idf";
     /// <summary>L2 weight of the logistic regressions (ML.NET sums the loss over rows: larger is simpler).</summary>
     public float L2Regularization { get; init; } = 0.25f;
     /// <summary>L-BFGS iterations at most per label.</summary>
