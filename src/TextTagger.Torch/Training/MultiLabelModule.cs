@@ -19,22 +19,55 @@ internal sealed class MultiLabelModule(BertForMultiLabelClassification model, Op
     public readonly record struct StepResult(double Loss, double LearningRate, int PaddedLength);
 
     /// <summary>One optimizer step on <paramref name="rows"/>; their probabilities go to <paramref name="scores"/>
-    /// (the training split's AUROC).</summary>
+    /// (the training split's AUROC). With <see cref="TrainingOptions.MaxBatchTokens"/> a batch longer than that is run as
+    /// micro-batches whose gradients add up to the batch's (each loss weighted by its share of the rows): the same
+    /// update, with the activations of one micro-batch alive at a time.</summary>
     public StepResult TrainingStep(EncodedDataset train, int[] rows, EvaluationAccumulator scores, int globalStep)
     {
-        using var scope = NewDisposeScope();
-        var (inputs, targets) = train.Batch(rows, fixedPadding: !options.DynamicPadding);
-        using var batch = inputs;
-        Tensor logits;
-        using (Autocast.Enable(computeType))
-            logits = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
-        var loss = BertForMultiLabelClassification.Loss(logits, targets, positiveWeights);
+        using var stepScope = NewDisposeScope();   // the clipping's and optimizer's temporaries
         optimizer.Optimizer.zero_grad();
-        loss.backward();
+        var chunks = MicroBatches(train, rows);
+        double loss = 0;
+        int paddedLength = 0;
+        foreach (var chunk in chunks)
+        {
+            using var scope = NewDisposeScope();
+            var (inputs, targets) = train.Batch(chunk, fixedPadding: !options.DynamicPadding);
+            using var batch = inputs;
+            Tensor logits;
+            using (Autocast.Enable(computeType))
+                logits = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+            var chunkLoss = BertForMultiLabelClassification.Loss(logits, targets, positiveWeights);
+            if (chunks.Count == 1)
+            {
+                chunkLoss.backward();
+                loss = chunkLoss.item<float>();
+            }
+            else
+            {
+                (chunkLoss * ((double)chunk.Length / rows.Length)).backward();
+                loss += chunkLoss.item<float>() * chunk.Length / rows.Length;
+            }
+            paddedLength = Math.Max(paddedLength, batch.SequenceLength);
+            Record(logits, train, chunk, scores);
+        }
         nn.utils.clip_grad_norm_(optimizer.Parameters, options.GradientClipNorm);
         double rate = optimizer.ScaleLearningRates(schedule.Factor(globalStep));
         optimizer.Optimizer.step();
+        return new StepResult(loss, rate, paddedLength);
+    }
 
+    /// <summary>The batch cut into runs of rows whose padded tokens stay within the budget (the whole batch without one).</summary>
+    List<int[]> MicroBatches(EncodedDataset train, int[] rows)
+    {
+        if (options.MaxBatchTokens is not int budget) return [rows];
+        int length = options.DynamicPadding ? rows.Max(r => train.Ids[r].Length) : train.MaxTokens;
+        int perChunk = Math.Max(1, budget / length);
+        return rows.Chunk(perChunk).ToList();
+    }
+
+    static void Record(Tensor logits, EncodedDataset train, int[] rows, EvaluationAccumulator scores)
+    {
         float[] probabilities = logits.detach().sigmoid().data<float>().ToArray();
         var rowScores = new double[train.LabelCount];
         var rowTruth = new bool[train.LabelCount];
@@ -47,7 +80,6 @@ internal sealed class MultiLabelModule(BertForMultiLabelClassification model, Op
             }
             scores.AddRow(rowScores, rowTruth);
         }
-        return new StepResult(loss.item<float>(), rate, batch.SequenceLength);
     }
 
     public (ValidationMetrics Metrics, LabelledScores Scores) Validate(EncodedDataset validation, int epoch, int globalStep,

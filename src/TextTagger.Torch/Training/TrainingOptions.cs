@@ -65,6 +65,9 @@ public sealed record TrainingOptions
     /// <summary>Validate and save an exponential moving average of the weights with this decay (null: off; e.g. 0.99
     /// averages over about the last 100 steps). See <see cref="WeightAverage"/>.</summary>
     public double? EmaDecay { get; init; }
+    /// <summary>Run a batch whose padded tokens (rows × longest row) exceed this as micro-batches within it, adding up
+    /// their gradients: the same update with less activation memory (null: whole batches).</summary>
+    public int? MaxBatchTokens { get; init; }
     /// <summary>Seed of the split and the balancing (and of training, unless <see cref="TrainSeed"/> is set).</summary>
     public int Seed { get; init; } = DatasetSplitter.DefaultSeed;
     /// <summary>Seed of the head's initialisation, dropout and batch order; null: <see cref="Seed"/>. Changing it alone
@@ -116,6 +119,7 @@ public sealed record TrainingOptions
         Require(RareLabelShare is > 0 and <= 1, $"--rare-label-share must be in (0, 1], got {RareLabelShare}");
         Require(Enum.IsDefined(SelectBy), $"--select-by must be loss or auroc, got '{SelectBy}'");
         Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
+        Require(MaxBatchTokens is null or >= 8, $"--max-batch-tokens must be ≥ 8, got {MaxBatchTokens}");
         Require(EmaDecay is null or > 0 and < 1, $"--ema must be a decay in (0, 1), e.g. 0.99; got {EmaDecay}");
         Require(TuneFraction >= 0 && TuneFraction + ValidationFraction < 1, $"--tune-fraction must be in [0, 1 - --val-fraction), got {TuneFraction}");
         Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
