@@ -44,6 +44,17 @@ public class DataCommandTests : IDisposable
                      train.Rows.Select(r => (r.Id, r.Text, r.Labels[0], r.Labels[1])));
         Assert.Equal(expected.Validation.Rows.Select(r => r.Id), validation.Rows.Select(r => r.Id));
         Assert.Equal(50, train.Rows.Count(r => !r.IsTagged));
+        Assert.False(File.Exists(Path.Combine(output, "tune.csv")));
+
+        // A tune part comes out of the training rows only: the validation rows stay the same, no row is in two parts.
+        string withTune = _folder.Combine("split-tune");
+        Assert.Equal(0, CliRunner.Run("data", "split", "--data", csv, "--out", withTune, "--val-fraction", "0.1", "--balance", "50",
+                                      "--seed", "5", "--tune-fraction", "0.2").ExitCode);
+        var tune = CsvDatasetReader.Load(Path.Combine(withTune, "tune.csv"));
+        var trainWithTune = CsvDatasetReader.Load(Path.Combine(withTune, "train.csv"));
+        Assert.Equal(40, tune.Count);
+        Assert.Equal(File.ReadAllText(Path.Combine(output, "validation.csv")), File.ReadAllText(Path.Combine(withTune, "validation.csv")));
+        Assert.Empty(tune.Rows.Select(r => r.Id).Intersect(trainWithTune.Rows.Select(r => r.Id).Concat(validation.Rows.Select(r => r.Id))));
     }
 
     [Fact]
