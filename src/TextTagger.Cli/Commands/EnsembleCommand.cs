@@ -33,6 +33,7 @@ static class EnsembleCommand
         command.Options.Add(tuneOn);
         command.Options.Add(dataOptions.TextColumn);
         command.Options.Add(dataOptions.IdColumn);
+        command.Options.Add(dataOptions.Labels);
         command.Options.Add(weights);
         command.Options.Add(output);
         command.Options.Add(overwrite);

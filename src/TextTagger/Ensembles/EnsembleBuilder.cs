@@ -151,12 +151,7 @@ public static class EnsembleBuilder
 
     static bool[,] Truth(LabeledDataset data, IReadOnlyList<string> labels)
     {
-        var column = labels.Select(l =>
-        {
-            int index = data.LabelNames.ToList().IndexOf(l);
-            return index >= 0 ? index : throw new TextTaggerException(
-                $"{data.Source} has no label column '{l}' (its labels: {string.Join(", ", data.LabelNames)})");
-        }).ToArray();
+        var column = ModelEvaluation.MatchLabels(labels, data.LabelNames, data.Source);
         var truth = new bool[data.Count, labels.Count];
         for (int i = 0; i < data.Count; i++)
             for (int l = 0; l < labels.Count; l++) truth[i, l] = data.Rows[i].Labels[column[l]] == 1;
