@@ -23,8 +23,8 @@ static class EnsembleCommand
         };
         var weights = new Option<string>("--weights")
         {
-            Description = "per-label (each label its best weights), shared (one set for all labels: steadier with few positives), or equal",
-            DefaultValueFactory = _ => "per-label",
+            Description = "shared (one set for all labels, the best mean ROC AUC: steadier when a label has few positives), per-label (each label its best), or equal",
+            DefaultValueFactory = _ => "shared",
         };
         weights.AcceptOnlyFromAmong("per-label", "shared", "equal");
         var output = new Option<string>("--out", "-o") { Description = "The ensemble directory to write (members are copied in)", Required = true };
@@ -47,9 +47,9 @@ static class EnsembleCommand
             var tune = Data.CsvDatasetReader.Load(parse.GetValue(tuneOn)!, dataOptions.LoadOptions(parse));
             var weighting = parse.GetValue(weights) switch
             {
-                "shared" => EnsembleWeighting.Shared,
+                "per-label" => EnsembleWeighting.PerLabel,
                 "equal" => EnsembleWeighting.Equal,
-                _ => EnsembleWeighting.PerLabel,
+                _ => EnsembleWeighting.Shared,
             };
             var result = EnsembleBuilder.Build(members, tune, weighting, outDir, m => console.MarkupLineInterpolated($"{m}"));
             Write(console, result);

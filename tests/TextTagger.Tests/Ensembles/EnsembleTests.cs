@@ -37,7 +37,8 @@ public class EnsembleTests(NGramModelFixture run) : IClassFixture<NGramModelFixt
     public void Logits_are_the_weighted_sum_of_the_members_and_weights_never_lose_to_a_member_on_the_tune_rows()
     {
         string transformer = Transformer(), chars = CharModel(), output = _folder.Combine("ensemble");
-        var result = CliRunner.Run("ensemble", "--models", $"{run.Model},{chars},{transformer}", "--tune-on", run.Tune, "--out", output);
+        var result = CliRunner.Run("ensemble", "--models", $"{run.Model},{chars},{transformer}", "--tune-on", run.Tune, "--out", output,
+                                   "--weights", "per-label");
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("ROC AUC on the 160 tune rows", result.Output);
 
@@ -82,7 +83,7 @@ public class EnsembleTests(NGramModelFixture run) : IClassFixture<NGramModelFixt
     public async Task The_directory_is_self_contained_and_every_command_takes_it()
     {
         string chars = CharModel(), output = _folder.Combine("ensemble");
-        var built = CliRunner.Run("ensemble", "--models", $"{run.Model},{chars}", "--tune-on", run.Tune, "--out", output, "--weights", "shared");
+        var built = CliRunner.Run("ensemble", "--models", $"{run.Model},{chars}", "--tune-on", run.Tune, "--out", output);   // shared weights by default
         Assert.True(built.ExitCode == 0, built.Error);
         Directory.Delete(chars, recursive: true);   // the ensemble holds its own copy
 
