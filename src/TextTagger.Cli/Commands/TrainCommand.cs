@@ -42,7 +42,11 @@ static class TrainCommand
         var attentionDropout = Add(command, new Option<double?>("--attention-dropout") { Description = "Dropout on attention probabilities while training (0 lets libtorch use its fused attention kernel; the model's own is 0.1)", DefaultValueFactory = _ => defaults.AttentionDropout });
         var precision = Add(command, new Option<string>("--precision") { Description = "Training steps' matrix products: bf16 (float32 master weights), fp32, or auto (bf16 where the CPU has native bfloat16)", DefaultValueFactory = _ => defaults.Precision.Name() });
         precision.AcceptOnlyFromAmong(Precisions.Requestable);
-        var maxBatchTokens = Add(command, new Option<int?>("--max-batch-tokens") { Description = "Run batches of more padded tokens than this as micro-batches, adding up their gradients: the same update in less memory (default: whole batches)" });
+        var maxBatchTokens = Add(command, new Option<int>("--max-batch-tokens")
+        {
+            Description = "Run batches of more padded tokens than this as micro-batches, adding up their gradients: the same update in less memory (0: whole batches)",
+            DefaultValueFactory = _ => TrainingOptions.DefaultMaxBatchTokens,
+        });
         var ema = Add(command, new Option<double?>("--ema") { Description = "Validate and save an exponential moving average of the weights with this decay, e.g. 0.99 (default: off)" });
         var trainSeed = Add(command, new Option<int?>("--train-seed") { Description = "Seed of head initialisation, dropout and batch order (default: --seed); changing it alone keeps the same split" });
         var threads = Add(command, new Option<int>("--threads") { Description = "libtorch threads (0: one per core)", DefaultValueFactory = _ => defaults.Threads });
@@ -113,7 +117,7 @@ static class TrainCommand
                     Seed = parse.GetValue(splitOptions.Seed),
                     TrainSeed = parse.GetValue(trainSeed),
                     EmaDecay = parse.GetValue(ema),
-                    MaxBatchTokens = parse.GetValue(maxBatchTokens),
+                    MaxBatchTokens = parse.GetValue(maxBatchTokens) is 0 ? null : parse.GetValue(maxBatchTokens),
                     Threads = parse.GetValue(threads),
                     Precision = Precisions.Parse(parse.GetValue(precision), "--precision"),
                     AttentionDropout = parse.GetValue(attentionDropout),

@@ -44,6 +44,7 @@ public class MicroBatchTests : IDisposable
     {
         var data = CsvDatasetReader.Load(SyntheticData.Write(_folder.Combine("synthetic.csv"), 96));
         string encoder = TinyModelDirectory.Create(_folder.Combine("encoder"), []);
+        Assert.Equal(4096, new TrainingOptions().MaxBatchTokens);   // the default: whole batches up to 4,096 padded tokens
         var whole = Steps(encoder, data, null);
         var split = Steps(encoder, data, 64);   // 64 tokens: 2–3 rows of up to 21–32 tokens per micro-batch
 

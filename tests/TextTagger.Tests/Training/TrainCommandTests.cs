@@ -54,7 +54,7 @@ public class TrainCommandTests : IDisposable
     [InlineData("--select-by", "f1", "'f1'")]
     [InlineData("--ema", "1", "--ema must be a decay in (0, 1)")]
     [InlineData("--tune-fraction", "0.95", "--tune-fraction must be in [0, 1 - --val-fraction)")]
-    [InlineData("--max-batch-tokens", "0", "--max-batch-tokens must be ≥ 8")]
+    [InlineData("--max-batch-tokens", "4", "--max-batch-tokens must be ≥ 8")]
     public void Bad_options_fail_with_one_line_and_no_output_folder(string option, string value, string message)
     {
         string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 50);
