@@ -51,11 +51,7 @@ sealed class NGramTraining
     {
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var data = CsvDatasetReader.Load(dataPath, loadOptions);
-        foreach (var warning in data.Warnings) writer.WriteLine($"warning: {data.Source}: {warning}");
-        if (limitRows is int limit && limit < data.Count) data = data.WithRows(data.Rows.Take(limit).ToArray());
-        var parts = DatasetSplitter.SplitAndBalance(data, split.ValidationFraction, split.UntaggedToKeep, split.Seed, split.TuneFraction);
-        parts.WriteHeldOut(outputDirectory, loadOptions);
+        var (data, parts) = split.Prepare(dataPath, loadOptions, limitRows, outputDirectory, writer.WriteLine);
         writer.WriteLine($"n-gram model on {data.Source}: {parts.Train.Count:N0} training rows, {parts.Validation.Count:N0} validation rows" +
                          (parts.Tune != null ? $", {parts.Tune.Count:N0} tune rows" : ""));
 

@@ -38,7 +38,7 @@ internal sealed class MultiLabelModule(BertForMultiLabelClassification model, Op
             using (Autocast.Enable(computeType))
                 logits = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
             var chunkLoss = BertForMultiLabelClassification.Loss(logits, targets, positiveWeights);
-            if (chunks.Count == 1)
+            if (chunks.Count == 1)   // a whole batch as before: no share factor in the graph, the loss as it was
             {
                 chunkLoss.backward();
                 loss = chunkLoss.item<float>();

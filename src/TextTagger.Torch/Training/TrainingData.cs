@@ -25,17 +25,10 @@ public sealed class TrainingData
     public static TrainingData Prepare(string dataPath, CsvLoadOptions loadOptions, TrainingOptions options, string outputDirectory,
                                        Action<string> message)
     {
-        var data = CsvDatasetReader.Load(dataPath, loadOptions);
-        foreach (var warning in data.Warnings) message($"warning: {data.Source}: {warning}");
-        if (options.LimitRows is int limit && limit < data.Count) data = data.WithRows(data.Rows.Take(limit).ToArray());
-        var split = DatasetSplitter.SplitAndBalance(data, options.ValidationFraction, options.UntaggedToKeep, options.Seed, options.TuneFraction);
-        var (trainRows, validationRows) = split;
-        if (trainRows.Count == 0 || validationRows.Count == 0)
-            throw new TextTaggerException($"{dataPath}: too few rows to train ({trainRows.Count} for training, {validationRows.Count} for validation)");
-        if (options.RareLabelRepeat > 1) trainRows = Oversample(trainRows, options, message);
-
-        split.WriteHeldOut(outputDirectory, loadOptions);
-        return new TrainingData(data, trainRows, validationRows);
+        var settings = new DatasetSplitSettings(options.ValidationFraction, options.TuneFraction, options.UntaggedToKeep, options.Seed);
+        var (data, split) = settings.Prepare(dataPath, loadOptions, options.LimitRows, outputDirectory, message);
+        var trainRows = options.RareLabelRepeat > 1 ? Oversample(split.Train, options, message) : split.Train;
+        return new TrainingData(data, trainRows, split.Validation);
     }
 
     /// <summary>Both parts as token ids (truncated to <paramref name="maxTokens"/>) with their labels.</summary>

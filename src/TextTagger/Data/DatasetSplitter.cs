@@ -61,7 +61,23 @@ public static class DatasetSplitter
 
 /// <summary>How a training run cuts its data (<see cref="DatasetSplitter.SplitAndBalance"/>).</summary>
 public sealed record DatasetSplitSettings(double ValidationFraction = DatasetSplitter.DefaultValidationFraction, double TuneFraction = 0,
-                                          int UntaggedToKeep = DatasetSplitter.DefaultUntaggedToKeep, int Seed = DatasetSplitter.DefaultSeed);
+                                          int UntaggedToKeep = DatasetSplitter.DefaultUntaggedToKeep, int Seed = DatasetSplitter.DefaultSeed)
+{
+    /// <summary>The data step every kind of training shares: read the CSV (warnings to <paramref name="message"/>),
+    /// keep the first <paramref name="limitRows"/>, split and balance, and write the held-out rows into the run's folder.</summary>
+    public (LabeledDataset All, DatasetSplit Split) Prepare(string dataPath, CsvLoadOptions loadOptions, int? limitRows, string runDirectory,
+                                                          Action<string> message)
+    {
+        var data = CsvDatasetReader.Load(dataPath, loadOptions);
+        foreach (var warning in data.Warnings) message($"warning: {data.Source}: {warning}");
+        if (limitRows is int limit && limit < data.Count) data = data.WithRows(data.Rows.Take(limit).ToArray());
+        var split = DatasetSplitter.SplitAndBalance(data, ValidationFraction, UntaggedToKeep, Seed, TuneFraction);
+        if (split.Train.Count == 0 || split.Validation.Count == 0)
+            throw new TextTaggerException($"{dataPath}: too few rows to train ({split.Train.Count} for training, {split.Validation.Count} for validation)");
+        split.WriteHeldOut(runDirectory, loadOptions);
+        return (data, split);
+    }
+}
 
 /// <summary>The parts of a training run's data: training rows (balanced), validation rows, and the optional tune rows.</summary>
 public sealed record DatasetSplit(LabeledDataset Train, LabeledDataset Validation, LabeledDataset? Tune)

@@ -100,7 +100,8 @@ public static class EnsembleBuilder
         var equal = Enumerable.Repeat(1.0 / members, members).ToArray();
         if (weighting == EnsembleWeighting.Equal) return Enumerable.Range(0, labels).Select(_ => equal).ToArray();
         var grid = Simplex(members, members switch { 2 => 20, 3 => 10, _ => 6 }).ToArray();
-        double? AucOf(double[] w, int label) => RankingMetrics.RocAuc(Column(logits, w, label), TruthColumn(truth, label));
+        var truthColumns = Enumerable.Range(0, labels).Select(l => TruthColumn(truth, l)).ToArray();
+        double? AucOf(double[] w, int label) => RankingMetrics.RocAuc(Column(logits, w, label), truthColumns[label]);
         double Distance(double[] w) => w.Select((x, i) => (x - equal[i]) * (x - equal[i])).Sum();
 
         if (weighting == EnsembleWeighting.Shared)
