@@ -25,8 +25,9 @@ sealed record TrainStepSettings
     public bool NoClip { get; init; }
     /// <summary>Attention-probability dropout 0 (libtorch's fused CPU attention kernel is used only without dropout).</summary>
     public bool AttentionDropout0 { get; init; }
-    /// <summary>"torchsharp" (TorchSharp's AdamW, as training uses) or "lean" (<see cref="LeanAdamW"/>, same math).</summary>
-    public string AdamW { get; init; } = "torchsharp";
+    /// <summary>"onepass" (training's <see cref="Training.AdamW"/>), "torchsharp" (TorchSharp's own step over the same
+    /// groups) or "lean" (<see cref="LeanAdamW"/>, same math in fewer tensor operations).</summary>
+    public string AdamW { get; init; } = "onepass";
 
     /// <summary>Reads the options a benchmark accepts (the caller has checked them); absent ones keep their defaults.</summary>
     public static TrainStepSettings FromArgs(string[] args, int defaultSteps, int defaultWarmup) => new()
@@ -42,12 +43,12 @@ sealed record TrainStepSettings
         Precision = Precisions.Parse(BenchData.Option(args, "--precision", "fp32"), "--precision"),
         NoClip = BenchData.Flag(args, "--no-clip"),
         AttentionDropout0 = BenchData.Flag(args, "--attn-dropout0"),
-        AdamW = BenchData.Option(args, "--adamw", "torchsharp"),
+        AdamW = BenchData.Option(args, "--adamw", "onepass"),
     };
 
     public string Describe() =>
         $"{Arch} {Batch}×{Seq}, {Threads} threads, pooling {LowercaseEnumConverter<PoolingMode>.Name(Pooling)}{(Bf16 ? ", pure bf16" : "")}{(Precision != Inference.Engines.Precision.Fp32 ? $", precision {ComputePrecision.Describe(Precision).Name()}" : "")}{(NoClip ? ", no clip" : "")}" +
-        $"{(AttentionDropout0 ? ", attention dropout 0" : "")}{(AdamW != "torchsharp" ? $", {AdamW} AdamW" : "")}, {Steps} steps after {Warmup} warm-up";
+        $"{(AttentionDropout0 ? ", attention dropout 0" : "")}{(AdamW != "onepass" ? $", {AdamW} AdamW" : "")}, {Steps} steps after {Warmup} warm-up";
 }
 
 /// <summary>Median time of a training step and of its phases (forward + loss, zero_grad + backward, clip, optimizer + read-back).</summary>
@@ -68,7 +69,7 @@ sealed class TrainStepBenchmark : IBenchmark
     public string Name => "train-step";
     public string Description =>
         "median time of a MiniLM training step [--batch 32] [--seq 128] [--steps 20] [--warmup 3] [--threads 2] " +
-        "[--arch minilm|bert-base] [--pooling mean|cls] [--adamw torchsharp|lean] [--precision fp32|bf16|auto] [--pure-bf16] [--no-clip] [--attn-dropout0]";
+        "[--arch minilm|bert-base] [--pooling mean|cls] [--adamw onepass|torchsharp|lean] [--precision fp32|bf16|auto] [--pure-bf16] [--no-clip] [--attn-dropout0]";
 
     static readonly string[] Valued = ["--batch", "--seq", "--steps", "--warmup", "--threads", "--arch", "--pooling", "--adamw", "--precision"];
     static readonly string[] Flags = ["--pure-bf16", "--no-clip", "--attn-dropout0"];
@@ -91,7 +92,7 @@ sealed class TrainStepBenchmark : IBenchmark
         progress ??= Console.Error;
         if (s.Batch < 1 || s.Seq < 1 || s.Seq > 512 || s.Steps < 1 || s.Warmup < 0)
             throw new ArgumentException("need --batch ≥ 1, 1 ≤ --seq ≤ 512, --steps ≥ 1, --warmup ≥ 0");
-        if (s.AdamW is not ("torchsharp" or "lean")) throw new ArgumentException($"--adamw must be torchsharp or lean, got {s.AdamW}");
+        if (s.AdamW is not ("onepass" or "torchsharp" or "lean")) throw new ArgumentException($"--adamw must be onepass, torchsharp or lean, got {s.AdamW}");
         TorchRuntime.SetThreads(s.Threads);
         ResetPeakRss();
         manual_seed(42);
@@ -108,6 +109,7 @@ sealed class TrainStepBenchmark : IBenchmark
         var options = new TrainingOptions { LearningRate = 2e-5, WeightDecay = 0.01, GradientClipNorm = 1.0, BatchSize = s.Batch, MaxTokens = s.Seq };
         var optimizer = new OptimizerSetup(model, options);
         using var lean = s.AdamW == "lean" ? new LeanAdamW(optimizer.Optimizer) : null;
+        using var torchSharpAdamW = s.AdamW == "torchsharp" ? TorchSharpStep(optimizer.Optimizer) : null;
 
         var generator = new Generator(42);
         var (ids, mask, types) = BertWork.RandomInputs(s.Batch, s.Seq, config.VocabSize, generator);
@@ -133,6 +135,7 @@ sealed class TrainStepBenchmark : IBenchmark
                 t3 = Stopwatch.GetTimestamp();
                 optimizer.ScaleLearningRates(1.0);
                 if (lean != null) lean.Step();
+                else if (torchSharpAdamW != null) torchSharpAdamW.step();
                 else optimizer.Optimizer.step();
                 float[] probabilities = logits.detach().sigmoid().to_type(ScalarType.Float32).data<float>().ToArray();
                 lastLoss = loss.to_type(ScalarType.Float32).item<float>();
@@ -155,6 +158,14 @@ sealed class TrainStepBenchmark : IBenchmark
         optimizer.Optimizer.Dispose();
         return result;
     }
+
+    /// <summary>TorchSharp's own AdamW over the groups of <paramref name="groupsOf"/> (what training used before its one-pass step).</summary>
+    static TorchSharp.Modules.AdamW TorchSharpStep(TorchSharp.Modules.AdamW groupsOf) =>
+        optim.AdamW(groupsOf.ParamGroups.Cast<TorchSharp.Modules.AdamW.ParamGroup>().Select(g =>
+            new TorchSharp.Modules.AdamW.ParamGroup(g.Parameters, new TorchSharp.Modules.AdamW.Options
+            {
+                LearningRate = g.LearningRate, weight_decay = g.Options.weight_decay, beta1 = g.Options.beta1, beta2 = g.Options.beta2, eps = g.Options.eps,
+            })));
 
     /// <summary>Resets the kernel's peak-RSS mark (Linux: "5" into /proc/self/clear_refs), so each measurement in one
     /// process (compare) reports its own peak rather than the largest so far.</summary>

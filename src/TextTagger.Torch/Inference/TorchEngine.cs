@@ -30,7 +30,7 @@ public sealed class TorchEngine : IInferenceEngine
     /// weights and "minilm". The CLI and the trainer call it; idempotent.</summary>
     public static void Register()
     {
-        NativeHeap.UseFixedMmapThreshold();   // libtorch's tensors from mmap, handed back when freed
+        NativeHeap.ForInference();
         InferenceEngines.Register(new TorchEngineProvider());
     }
 
@@ -57,6 +57,7 @@ public sealed class TorchEngine : IInferenceEngine
             finally
             {
                 if (wasTraining) _model.train();
+                NativeHeap.ReleaseIfGrown();   // in a training process, validation and the final evaluation too
             }
         }
     }

@@ -26,6 +26,9 @@ public static class Autocast
         return new Restore(previous);
     }
 
+    /// <summary>The input in the compute type when autocast is on (as <see cref="Linear"/> would cast it), else itself.</summary>
+    public static Tensor Input(Tensor input) => _computeType is ScalarType type ? input.to_type(type) : input.alias();
+
     /// <summary>layer(input), in the compute type when autocast is on (the result is then of that type too).</summary>
     public static Tensor Linear(Linear layer, Tensor input)
     {

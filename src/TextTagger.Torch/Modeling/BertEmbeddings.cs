@@ -10,7 +10,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     readonly Embedding positionEmbeddings;
     readonly Embedding tokenTypeEmbeddings;
     readonly LayerNorm layerNorm;
-    readonly Dropout dropout;
+    readonly HashDropout dropout;
 
     public BertEmbeddings(BertConfig config) : base(nameof(BertEmbeddings))
     {
@@ -18,7 +18,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         positionEmbeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
         tokenTypeEmbeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
         layerNorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new HashDropout(config.HiddenDropoutProb);
         register_module("word_embeddings", wordEmbeddings);
         register_module("position_embeddings", positionEmbeddings);
         register_module("token_type_embeddings", tokenTypeEmbeddings);

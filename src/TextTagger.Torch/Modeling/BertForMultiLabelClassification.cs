@@ -11,7 +11,7 @@ namespace TextTagger.Modeling;
 public sealed class BertForMultiLabelClassification : nn.Module<Tensor, Tensor?, Tensor?, Tensor>
 {
     readonly BertModel bert;
-    readonly Dropout dropout;
+    readonly HashDropout dropout;
     readonly Linear classifier;
 
     public BertConfig Config { get; }
@@ -24,7 +24,7 @@ public sealed class BertForMultiLabelClassification : nn.Module<Tensor, Tensor?,
         PoolingMode = config.Pooling;
         LabelCount = labelCount;
         bert = new BertModel(config);
-        dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
+        dropout = new HashDropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
         classifier = nn.Linear(config.HiddenSize, labelCount);
         register_module("bert", bert);
         register_module("dropout", dropout);

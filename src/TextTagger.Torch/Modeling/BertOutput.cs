@@ -8,13 +8,13 @@ public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly Linear dense;
     readonly LayerNorm layerNorm;
-    readonly Dropout dropout;
+    readonly HashDropout dropout;
 
     public BertOutput(BertConfig config) : base(nameof(BertOutput))
     {
         dense = nn.Linear(config.IntermediateSize, config.HiddenSize);
         layerNorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new HashDropout(config.HiddenDropoutProb);
         register_module("dense", dense);
         register_module("LayerNorm", layerNorm);
         register_module("dropout", dropout);

@@ -41,8 +41,9 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor?, Tensor>
     {
         using var scope = NewDisposeScope();
         long batch = hidden.shape[0], seq = hidden.shape[1];
+        var input = Autocast.Input(hidden);   // cast once for the three projections, not once each
         Tensor Heads(Linear projection) =>
-            Autocast.Linear(projection, hidden).to_type(ScalarType.Float32).view(batch, seq, heads, headDim).transpose(1, 2);
+            Autocast.Linear(projection, input).to_type(ScalarType.Float32).view(batch, seq, heads, headDim).transpose(1, 2);
 
         double p = training ? DropoutProbability : 0.0;
         var context = nn.functional.scaled_dot_product_attention(Heads(query), Heads(key), Heads(value), additiveMask, p);

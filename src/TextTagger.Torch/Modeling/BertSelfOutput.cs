@@ -8,13 +8,13 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly Linear dense;
     readonly LayerNorm layerNorm;
-    readonly Dropout dropout;
+    readonly HashDropout dropout;
 
     public BertSelfOutput(BertConfig config) : base(nameof(BertSelfOutput))
     {
         dense = nn.Linear(config.HiddenSize, config.HiddenSize);
         layerNorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new HashDropout(config.HiddenDropoutProb);
         register_module("dense", dense);
         register_module("LayerNorm", layerNorm);
         register_module("dropout", dropout);

@@ -24,6 +24,13 @@ internal sealed class MultiLabelModule(BertForMultiLabelClassification model, Op
     /// update, with the activations of one micro-batch alive at a time.</summary>
     public StepResult TrainingStep(EncodedDataset train, int[] rows, EvaluationAccumulator scores, int globalStep)
     {
+        var result = Step(train, rows, scores, globalStep);
+        NativeHeap.ReleaseIfGrown();   // between steps, with the step's tensors freed
+        return result;
+    }
+
+    StepResult Step(EncodedDataset train, int[] rows, EvaluationAccumulator scores, int globalStep)
+    {
         using var stepScope = NewDisposeScope();   // the clipping's and optimizer's temporaries
         optimizer.Optimizer.zero_grad();
         var chunks = MicroBatches(train, rows);

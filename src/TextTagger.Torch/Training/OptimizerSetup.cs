@@ -41,7 +41,7 @@ public sealed class OptimizerSetup
             groups.Add(group);
             _groups.Add((group, rate));
         }
-        Optimizer = optim.AdamW(groups, options.LearningRate);
+        Optimizer = new AdamW(groups, options.LearningRate, get_num_threads());
         Parameters = parameters.Select(p => p.parameter).ToList();
     }
 

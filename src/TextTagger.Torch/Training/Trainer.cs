@@ -39,7 +39,7 @@ public sealed class Trainer
     {
         options.Validate();
         TorchEngine.Register();   // so Tagger.Load opens the model this trainer saves
-        NativeHeap.UseFixedMmapThreshold();
+        NativeHeap.ForTraining();
         _dataPath = dataPath;
         _loadOptions = loadOptions;
         _options = options;
