@@ -56,17 +56,17 @@ public static class DropoutMask
         switch (dtype)
         {
             case ScalarType.Float32:
-                FillFloat32(MemoryMarshal.Cast<byte, uint>(mask.bytes), threshold, BitConverter.SingleToUInt32Bits(scale), key);
+                Fill(MemoryMarshal.Cast<byte, uint>(mask.bytes), threshold, BitConverter.SingleToUInt32Bits(scale), key, twoPerWord: false);
                 break;
             case ScalarType.BFloat16:
                 var bytes = mask.bytes;
                 ushort scaleBits = BFloat16Bits(scale);
                 var words = MemoryMarshal.Cast<byte, uint>(bytes);
-                FillBFloat16(words, threshold, scaleBits, key);
+                Fill(words, threshold, scaleBits, key, twoPerWord: true);
                 if (count % 2 == 1)   // an odd count: the last element is the first half of one more word
                 {
                     Span<uint> last = stackalloc uint[1];
-                    FillBFloat16(last, threshold, scaleBits, key, firstCounter: (uint)words.Length);
+                    Fill(last, threshold, scaleBits, key, twoPerWord: true, firstCounter: (uint)words.Length);
                     MemoryMarshal.Cast<byte, ushort>(bytes)[(int)count - 1] = (ushort)last[0];
                 }
                 break;
@@ -77,54 +77,35 @@ public static class DropoutMask
         return mask;
     }
 
-    /// <summary>One element per word: keep when the hash's low 16 bits reach the threshold.</summary>
-    static void FillFloat32(Span<uint> words, uint threshold, uint scaleBits, ulong key)
+    /// <summary>float32: one element per word, kept when the hash's low 16 bits reach the threshold. bfloat16
+    /// (<paramref name="twoPerWord"/>): two elements per word, one from each 16 bits (little-endian: the low half is
+    /// the first). Word i of the mask is hashed from counter <paramref name="firstCounter"/> + i.</summary>
+    static void Fill(Span<uint> words, uint threshold, uint scaleBits, ulong key, bool twoPerWord, uint firstCounter = 0)
     {
         uint k0 = (uint)key, k1 = (uint)(key >> 32);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var counters = Iota();
+            var counters = Iota() + new Vector<uint>(firstCounter);
             var step = new Vector<uint>((uint)Vector<uint>.Count);
             var low = new Vector<uint>(0xFFFF);
             var limit = new Vector<uint>(threshold);
             var keep = new Vector<uint>(scaleBits);
-            for (; i <= words.Length - Vector<uint>.Count; i += Vector<uint>.Count, counters += step)
-            {
-                var h = Hash(counters, k0, k1);
-                Vector.ConditionalSelect(Vector.GreaterThanOrEqual(h & low, limit), keep, Vector<uint>.Zero).CopyTo(words[i..]);
-            }
-        }
-        for (; i < words.Length; i++) words[i] = (Hash((uint)i, k0, k1) & 0xFFFF) >= threshold ? scaleBits : 0u;
-    }
-
-    /// <summary>Two elements per word (little-endian: the low half is the first), one from each 16 bits of the hash.</summary>
-    static void FillBFloat16(Span<uint> words, uint threshold, ushort scaleBits, ulong key, uint firstCounter = 0)
-    {
-        uint k0 = (uint)key, k1 = (uint)(key >> 32);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var counters = Iota();
-            var step = new Vector<uint>((uint)Vector<uint>.Count);
-            var low = new Vector<uint>(0xFFFF);
-            var limit = new Vector<uint>(threshold);
-            var keep = new Vector<uint>(scaleBits);
-            counters += new Vector<uint>(firstCounter);
             for (; i <= words.Length - Vector<uint>.Count; i += Vector<uint>.Count, counters += step)
             {
                 var h = Hash(counters, k0, k1);
                 var first = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(h & low, limit), keep, Vector<uint>.Zero);
-                var second = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(Vector.ShiftRightLogical(h, 16), limit), keep, Vector<uint>.Zero);
-                (first | Vector.ShiftLeft(second, 16)).CopyTo(words[i..]);
+                if (twoPerWord)
+                    first |= Vector.ShiftLeft(Vector.ConditionalSelect(Vector.GreaterThanOrEqual(Vector.ShiftRightLogical(h, 16), limit), keep, Vector<uint>.Zero), 16);
+                first.CopyTo(words[i..]);
             }
         }
         for (; i < words.Length; i++)
         {
             uint h = Hash(firstCounter + (uint)i, k0, k1);
-            uint first = (h & 0xFFFF) >= threshold ? scaleBits : 0u;
-            uint second = (h >> 16) >= threshold ? scaleBits : 0u;
-            words[i] = first | (second << 16);
+            uint word = (h & 0xFFFF) >= threshold ? scaleBits : 0u;
+            if (twoPerWord && (h >> 16) >= threshold) word |= scaleBits << 16;
+            words[i] = word;
         }
     }
 

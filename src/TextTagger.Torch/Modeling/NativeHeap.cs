@@ -33,9 +33,6 @@ public static class NativeHeap
     [DllImport("libc", EntryPoint = "malloc_trim")]
     static extern int MallocTrim(nuint pad);
 
-    /// <summary>How many times <see cref="ReleaseIfGrown"/> gave memory back in this process.</summary>
-    public static int Releases { get; private set; }
-
     /// <summary>Large tensors from mmap, handed back when freed (unless the process already set the heap up).</summary>
     public static void ForInference()
     {
@@ -90,7 +87,6 @@ public static class NativeHeap
             s_trimming = false;   // not glibc: nothing to trim
             return;
         }
-        Releases++;
         s_afterRelease = ResidentBytes();
     }
 
