@@ -9,7 +9,7 @@ namespace TextTagger.Training;
 /// encoder layer and the pooler at the encoder rate, each layer below it × the decay, the embeddings lowest). Each
 /// group remembers its base learning rate so the schedule can scale it every step.
 /// </summary>
-public sealed class OptimizerSetup
+public sealed class OptimizerSetup : IDisposable
 {
     readonly List<(AdamW.ParamGroup Group, double BaseRate)> _groups = [];
     readonly double _encoderRate;
@@ -47,6 +47,9 @@ public sealed class OptimizerSetup
 
     public AdamW Optimizer { get; }
     public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Frees the moments (the parameters belong to the model).</summary>
+    public void Dispose() => Optimizer.Dispose();
 
     /// <summary>Biases and LayerNorm weights are not decayed (as in Hugging Face's examples).</summary>
     public static bool TakesWeightDecay(string name) => !(name.EndsWith(".bias") || name.Contains("LayerNorm"));

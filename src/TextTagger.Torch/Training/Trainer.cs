@@ -63,6 +63,18 @@ public sealed class Trainer
     /// train.json at the end.</summary>
     public TrainingSummary Run(CancellationToken cancel = default)
     {
+        try
+        {
+            return Fit(cancel);
+        }
+        finally
+        {
+            NativeHeap.EndTraining();   // the model, optimizer and activations are freed by now: their pages go back
+        }
+    }
+
+    TrainingSummary Fit(CancellationToken cancel)
+    {
         var o = _options;
         TorchRuntime.SetThreads(o.Threads);
         int trainSeed = o.TrainSeed ?? o.Seed;
@@ -82,7 +94,7 @@ public sealed class Trainer
         int stepsPerEpoch = batcher.BatchesPerEpoch;
         int totalSteps = Math.Min(o.Epochs * stepsPerEpoch, o.MaxSteps ?? int.MaxValue);
         var schedule = LinearWarmupSchedule.FromFraction(o.WarmupFraction, totalSteps);
-        var optimizer = new OptimizerSetup(model, o);
+        using var optimizer = new OptimizerSetup(model, o);
         using var positiveWeights = o.PositiveWeightCap is double cap ? tensor(train.PositiveWeights(cap)) : null;
         var module = new MultiLabelModule(model, optimizer, schedule, o, _computeType, positiveWeights);
         using var average = o.EmaDecay is double emaDecay ? new WeightAverage(model, emaDecay) : null;
