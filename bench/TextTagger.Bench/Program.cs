@@ -9,7 +9,6 @@ IBenchmark[] benchmarks =
     new ServeLoadBenchmark(), new EnginesBenchmark(), new ExplainBenchmark(), new FaithfulnessBenchmark(), new PageBenchmark(), new StreamBenchmark(),
 ];
 
-TextTagger.Inference.TorchEngine.Register();   // benchmarks run TorchSharp weights and exported models side by side
 var chosen = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;
 if (chosen == null)
 {

@@ -56,7 +56,6 @@ public static class TextTaggerCli
 
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        TorchEngine.Register();   // the CLI runs trained weights too, not only exported models
         var config = new InvocationConfiguration
         {
             Output = output ?? Console.Out,
@@ -77,7 +76,7 @@ public static class TextTaggerCli
         }
         catch (TextTaggerException e)
         {
-            config.Error.WriteLine($"error: {e.Message}");
+            config.Error.WriteLine($"error: {TextTagger.Worker.OptionFlags.Describe(e)}");
             return 1;
         }
         catch (OperationCanceledException)

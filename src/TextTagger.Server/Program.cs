@@ -4,7 +4,8 @@ namespace TextTagger.Server;
 
 /// <summary>
 /// Runs the service on its own: `dotnet run --project src/TextTagger.Server -- --model DIR [--urls URLS]`
-/// (`texttagger serve` is the usual way). Also the entry point that WebApplicationFactory hosts in tests.
+/// (`texttagger serve` is the usual way): a thin host over TextTagger.AspNetCore (TaggerServer.Build). Also the entry
+/// point that WebApplicationFactory hosts in tests.
 /// </summary>
 public partial class Program
 {
@@ -13,7 +14,7 @@ public partial class Program
         var config = new ConfigurationBuilder().AddCommandLine(args).Build();
         var options = new TaggerServerOptions
         {
-            ModelDirectory = config["model"] ?? "",
+            Model = new() { ModelPath = config["model"] ?? "" },
             Urls = config["urls"] ?? TaggerServerOptions.DefaultUrls,
         };
         try
@@ -24,7 +25,6 @@ public partial class Program
         {
             Console.Error.WriteLine($"error: {e.Message}");
             Environment.ExitCode = 1;
-
         }
     }
 }

@@ -16,6 +16,6 @@ try
 }
 catch (TextTaggerException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine($"error: {OptionFlags.Describe(e)}");
     return 1;
 }

@@ -79,8 +79,7 @@ public static class WorkerCommands
             };
             workerOptions.Validate();
             if (parse.GetValue(threads) < 0) throw new TextTaggerException($"--threads must be ≥ 0, got {parse.GetValue(threads)}");
-            using var tagger = Tagger.Load(parse.GetValue(model)!, engine: EngineKinds.Parse(parse.GetValue(engine)!), threads: parse.GetValue(threads),
-                                           longTexts: longMode, windowStride: stride);
+            using var tagger = Tagger.Load(new TaggerOptions { ModelPath = parse.GetValue(model)!, Engine = EngineKinds.Parse(parse.GetValue(engine)!), Threads = parse.GetValue(threads), LongTexts = longMode, WindowStride = stride });
             using var host = StreamWorkerHost.Build(tagger, streamOptions, workerOptions);
             await host.RunAsync(cancellation);
             return 0;

@@ -67,7 +67,7 @@ sealed class EnginesBenchmark : IBenchmark
                 Console.WriteLine($"| {e.Name} | — | skipped: this CPU has no native bfloat16 (emulated bf16 is far slower than fp32) | | | | | |");
                 continue;
             }
-            using var tagger = Tagger.Load(e.Directory, maxTokens: maxTokens, precision: e.Precision, engine: e.Kind, threads: threads);
+            using var tagger = Tagger.Load(new TaggerOptions { ModelPath = e.Directory, MaxTokens = maxTokens, Precision = e.Precision, Engine = e.Kind, Threads = threads });
             double[,] probabilities = tagger.PredictProbabilities(comments);   // also the warm-up
             var mix = TimingStats.Measure(0, runs, () => tagger.PredictProbabilities(comments));
             var transformer = (TransformerScorer)tagger.Scorer;

@@ -24,7 +24,7 @@ sealed class ExplainBenchmark : IBenchmark
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var model in models)
         {
-            using var tagger = Tagger.Load(model, threads: threads);
+            using var tagger = Tagger.Load(new TaggerOptions { ModelPath = model, Threads = threads });
             tagger.Explain(texts[0]);   // warm-up
             var seconds = new List<double>();
             double words = 0;

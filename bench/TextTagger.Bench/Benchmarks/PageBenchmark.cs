@@ -26,7 +26,7 @@ sealed class PageBenchmark : IBenchmark
         string screenshot = BenchData.Option(args, "--screenshot", $"{root}/docs/moderation-page.png");
         int runs = BenchData.IntOption(args, "--runs", 5);
 
-        await using var server = await LiveServer.StartAsync(new TaggerServerOptions { ModelDirectory = model });
+        await using var server = await LiveServer.StartAsync(new TaggerServerOptions { Model = new() { ModelPath = model  }});
         await using var browser = await HeadlessChromium.LaunchAsync();
         var page = await browser.NewPageAsync();
         await page.SetViewportAsync(new ViewPortOptions { Width = 1000, Height = 800 });

@@ -58,12 +58,9 @@ sealed class ServeLoadBenchmark : IBenchmark
             if (mode is not ("off" or "texts") && budget == null) throw new ArgumentException($"--modes: '{mode}' is not off, texts or tokens:N");
             var options = new TaggerServerOptions
             {
-                ModelDirectory = modelDir,
-                MaxTokens = maxTokens,
-                BatchSize = batchSize,
+                Model = new() { ModelPath = modelDir, MaxTokens = maxTokens, BatchSize = batchSize, MaxBatchTokens = budget },
                 Urls = "http://127.0.0.1:0",
                 MicroBatching = mode != "off",
-                MaxBatchTokens = budget,
                 MaxBatchTexts = budget != null ? 1024 : new TaggerServerOptions().MaxBatchTexts,   // tokens decide
                 MaxQueueTexts = maxQueue,
                 LogLevel = LogLevel.Warning,

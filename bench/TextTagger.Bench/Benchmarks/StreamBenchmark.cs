@@ -31,7 +31,7 @@ sealed class StreamBenchmark : IBenchmark
         var c = CultureInfo.InvariantCulture;
 
         double baseline;
-        using (var tagger = Tagger.Load(model, threads: 2))
+        using (var tagger = Tagger.Load(new TaggerOptions { ModelPath = model, Threads = 2 }))
         {
             tagger.Predict(texts.Take(64).ToArray());   // warm-up
             long start = Stopwatch.GetTimestamp();

@@ -64,7 +64,7 @@ static class EvaluateCommand
                 throw new TextTaggerException(File.Exists(modelDir)
                     ? $"--model {modelDir} is a file; give the model directory"
                     : $"model directory not found: {modelDir}");
-            if (parse.GetValue(threshold) is { } t) LabelThresholds.Validate(t, "--threshold");
+            if (parse.GetValue(threshold) is { } t) LabelThresholds.Validate(t);
             if (parse.GetValue(batchSize) < 1)
                 throw new TextTaggerException($"--batch-size must be at least 1, got {parse.GetValue(batchSize)}");
             if (parse.GetValue(limitRows) is < 1)
@@ -93,8 +93,7 @@ static class EvaluateCommand
                                                     EngineKind engine = EngineKind.Auto, LongTextMode longTexts = LongTextMode.Truncate,
                                                     int? windowStride = null)
     {
-            using var tagger = Tagger.Load(modelDir, maxTokens: maxTokens, batchSize: batchSize, precision: precision, engine: engine,
-                                           longTexts: longTexts, windowStride: windowStride);
+            using var tagger = Tagger.Load(new TaggerOptions { ModelPath = modelDir, MaxTokens = maxTokens, BatchSize = batchSize, Precision = precision, Engine = engine, LongTexts = longTexts, WindowStride = windowStride });
             ModelEvaluation.MatchLabels(tagger.Labels, dataset.LabelNames, dataset.Source); // fail before scoring
             console.MarkupLineInterpolated(
                 $"[bold]evaluate[/] {modelDir} on {dataset.Source}: {dataset.Count:N0} rows, {tagger.Labels.Count} labels, {(tagger.MaxTokens is int limit ? $"max {limit} tokens" : "whole texts")}, batch {batchSize}, {tagger.EngineName} {tagger.Precision.Name()}");

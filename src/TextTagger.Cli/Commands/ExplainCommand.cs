@@ -31,8 +31,7 @@ static class ExplainCommand
         {
             var (longMode, stride) = longTexts.Read(parse);
             if (parse.GetValue(top) < 1) throw new TextTaggerException($"--top must be at least 1, got {parse.GetValue(top)}");
-            using var tagger = Tagger.Load(parse.GetValue(model)!, engine: EngineKinds.Parse(parse.GetValue(engine)!), longTexts: longMode,
-                                           windowStride: stride);
+            using var tagger = Tagger.Load(new TaggerOptions { ModelPath = parse.GetValue(model)!, Engine = EngineKinds.Parse(parse.GetValue(engine)!), LongTexts = longMode, WindowStride = stride });
             string? chosen = parse.GetValue(label);
             if (chosen != null && !tagger.Labels.Contains(chosen))
                 throw new TextTaggerException($"--label {chosen}: the model's labels are {string.Join(", ", tagger.Labels)}");

@@ -71,8 +71,7 @@ static class PredictCommand
         if (format == "table" && r.Output != null) throw new TextTaggerException("--format table is for the console; use csv or json with --output");
 
         using var source = r.Input != null ? TextSources.Open(r.Input, r.TextColumn, r.IdColumn) : new TextListSource(r.Texts);
-        using var tagger = Tagger.Load(r.Model, threshold: r.Threshold, maxTokens: r.MaxTokens, batchSize: r.BatchSize, precision: r.Precision,
-                                      engine: r.Engine, longTexts: r.LongTexts, windowStride: r.WindowStride);
+        using var tagger = Tagger.Load(new TaggerOptions { ModelPath = r.Model, Threshold = r.Threshold, MaxTokens = r.MaxTokens, BatchSize = r.BatchSize, Precision = r.Precision, Engine = r.Engine, LongTexts = r.LongTexts, WindowStride = r.WindowStride });
         using var file = r.Output != null ? new AtomicFile(r.Output) : null;
         var writer = CreateWriter(format, file?.Writer ?? console, tagger.Labels, source.IdColumn);
 

@@ -60,13 +60,19 @@ static class ServeCommand
             var (longMode, stride) = longTexts.Read(parse);
             var options = new TaggerServerOptions
             {
-                ModelDirectory = parse.GetValue(model),
+                Model = new TaggerOptions
+                {
+                    ModelPath = parse.GetValue(model)!,
+                    Threshold = parse.GetValue(threshold),
+                    MaxTokens = parse.GetValue(maxTokens),
+                    BatchSize = parse.GetValue(batchSize),
+                    Precision = Precisions.Parse(parse.GetValue(precision), "--precision"),
+                    Engine = EngineKinds.Parse(parse.GetValue(engine)!),
+                    MaxBatchTokens = parse.GetValue(batchTokens),
+                    LongTexts = longMode,
+                    WindowStride = stride,
+                },
                 Urls = parse.GetValue(urls),
-                Threshold = parse.GetValue(threshold),
-                MaxTokens = parse.GetValue(maxTokens),
-                BatchSize = parse.GetValue(batchSize),
-                Precision = Precisions.Parse(parse.GetValue(precision), "--precision"),
-                Engine = EngineKinds.Parse(parse.GetValue(engine)!),
                 MicroBatching = !parse.GetValue(noBatching),
                 MaxBatchTexts = parse.GetValue(batchTexts),
                 MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),
@@ -74,15 +80,12 @@ static class ServeCommand
                 MaxTextLength = parse.GetValue(maxLength),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
                 MaxFileTexts = parse.GetValue(maxFileTexts),
-                MaxBatchTokens = parse.GetValue(batchTokens),
                 MaxQueueTexts = parse.GetValue(maxQueue),
                 RequestTimeout = Seconds(parse.GetValue(timeout), "--request-timeout"),
                 ShutdownTimeout = Seconds(parse.GetValue(shutdown), "--shutdown-timeout"),
                 ApiKeyFile = parse.GetValue(apiKeys),
                 OpenPaths = parse.GetValue(openPaths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Page = !parse.GetValue(noUi),
-                LongTexts = longMode,
-                WindowStride = stride,
             };
             await using var app = TaggerServer.Build(options);
             try

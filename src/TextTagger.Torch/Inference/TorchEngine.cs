@@ -26,14 +26,6 @@ public sealed class TorchEngine : IInferenceEngine
         _owner = owner;
     }
 
-    /// <summary>Adds this engine to the process (<see cref="InferenceEngines"/>): after it, Tagger.Load opens TorchSharp
-    /// weights and "minilm". The CLI and the trainer call it; idempotent.</summary>
-    public static void Register()
-    {
-        NativeHeap.ForInference();
-        InferenceEngines.Register(new TorchEngineProvider());
-    }
-
     public string Name => "torchsharp";
     public Precision Precision => ComputePrecision.Of(_computeType);
     public int LabelCount => _model.LabelCount;

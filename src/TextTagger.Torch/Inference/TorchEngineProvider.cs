@@ -6,20 +6,32 @@ using TextTagger.Modeling.Pretrained;
 namespace TextTagger.Inference;
 
 /// <summary>Opens TorchSharp weights (model.safetensors / pytorch_model.bin) or the bundled "minilm".</summary>
-internal sealed class TorchEngineProvider : IEngineProvider
+public sealed class TorchEngineProvider : IEngineProvider
 {
     public EngineKind Kind => EngineKind.TorchSharp;
 
     public bool CanOpen(string model, ModelDirectory? files) =>
         files?.WeightsPath != null || string.Equals(model, BundledMiniLm.Name, StringComparison.OrdinalIgnoreCase);
 
-    public LoadedEngine Open(string model, ModelDirectory? files, EngineRequest request)
+    public LoadedEngine Open(string model, ModelDirectory? files, TaggerOptions request)
     {
+        NativeHeap.ForInference();   // the allocator settings an inference process wants, set when a model first loads
         var computeType = ComputePrecision.Resolve(request.Precision);
         TorchRuntime.SetThreads(request.Threads);
         var loaded = PretrainedModel.Load(model, request.Labels);
         var engine = new TorchEngine(loaded.Model, computeType, owner: loaded);
         return new LoadedEngine(engine, loaded.Labels, loaded.VocabPath, loaded.DoLowerCase, loaded.Thresholds, loaded.MaxTokens,
                                 loaded.Config.MaxPositionEmbeddings, loaded.Source.ToString());
+    }
+}
+
+public static class TorchSharpOptionsExtensions
+{
+    /// <summary>Lets these options open TorchSharp weights and "minilm" (found without it when the app carries
+    /// TextTagger.Torch; this makes it explicit).</summary>
+    public static TaggerOptions UseTorchSharp(this TaggerOptions options)
+    {
+        if (!options.Engines.Any(e => e is TorchEngineProvider)) options.Engines.Add(new TorchEngineProvider());
+        return options;
     }
 }

@@ -35,11 +35,13 @@ public sealed class Trainer
     readonly ScalarType? _computeType;   // of the training steps' matrix products (Autocast); null: float32
     bool _resuming;
 
+    /// <summary>A run over a CSV file. Nothing changes in the process until <see cref="Run"/>.</summary>
+    /// <param name="observer">Receives the run's progress (see <see cref="TrainingObservers"/> for <see cref="IProgress{T}"/>
+    /// and <see cref="Microsoft.Extensions.Logging.ILogger"/> adapters).</param>
     public Trainer(string dataPath, CsvLoadOptions loadOptions, TrainingOptions options, string outputDirectory, ITrainingObserver? observer = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        TorchEngine.Register();   // so Tagger.Load opens the model this trainer saves
-        NativeHeap.ForTraining();
         _dataPath = dataPath;
         _loadOptions = loadOptions;
         _options = options;
@@ -47,6 +49,18 @@ public sealed class Trainer
         _outputDirectory = outputDirectory;
         _observer = observer ?? new TrainingObservers();
     }
+
+    /// <summary>A run over rows already in memory: they are written to the output folder as <see cref="DataFile"/>
+    /// when the run starts, so the run can be resumed like one over a file.</summary>
+    public Trainer(LabeledDataset data, TrainingOptions options, string outputDirectory, ITrainingObserver? observer = null)
+        : this(Path.Combine(outputDirectory, DataFile), new CsvLoadOptions { Labels = data.LabelNames.ToArray() }, options, outputDirectory, observer)
+    {
+        _inMemory = data;
+    }
+
+    /// <summary>Where a run over in-memory rows keeps them.</summary>
+    public const string DataFile = "data.csv";
+    readonly LabeledDataset? _inMemory;
 
     /// <summary>Continues an interrupted run from its output folder with the options it was started with.</summary>
     public static Trainer Resume(string outputDirectory, ITrainingObserver? observer = null)
@@ -63,8 +77,14 @@ public sealed class Trainer
     /// train.json at the end.</summary>
     public TrainingSummary Run(CancellationToken cancel = default)
     {
+        NativeHeap.ForTraining();   // the heap settings of a training process, from here on (EndTraining undoes them)
         try
         {
+            if (_inMemory != null && !_resuming)
+            {
+                Directory.CreateDirectory(_outputDirectory);
+                CsvDatasetWriter.Write(_inMemory, _dataPath);   // atomic
+            }
             return Fit(cancel);
         }
         finally

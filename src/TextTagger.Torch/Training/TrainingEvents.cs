@@ -38,3 +38,21 @@ public sealed class TrainingObservers(params ITrainingObserver[] observers) : IT
     public void EpochCompleted(EpochSummary epoch) { foreach (var o in observers) o.EpochCompleted(epoch); }
     public void Message(string text) { foreach (var o in observers) o.Message(text); }
 }
+
+/// <summary>A run's progress as .NET reports it: each step to an <see cref="IProgress{T}"/>, messages and epochs to an
+/// <see cref="Microsoft.Extensions.Logging.ILogger"/>. Pass it (or several, through <see cref="TrainingObservers"/>) to the trainer.</summary>
+public sealed class TrainingReporter(IProgress<TrainingStep>? steps = null, Microsoft.Extensions.Logging.ILogger? logger = null) : ITrainingObserver
+{
+    public void RunStarted(TrainingPlan plan) => Log("training {Rows} rows for {Epochs} epochs ({Steps} steps) on {Model}",
+                                                     plan.TrainRows, plan.Epochs, plan.TotalSteps, plan.ModelSource);
+    public void StepCompleted(TrainingStep step) => steps?.Report(step);
+    public void EpochCompleted(EpochSummary epoch) =>
+        Log("epoch {Epoch}: train loss {TrainLoss:F4}, validation loss {ValidationLoss:F4}, mean ROC AUC {MeanRocAuc:F4}{Best}",
+            epoch.Epoch, epoch.TrainLoss, epoch.Validation.Loss, epoch.Validation.MeanRocAuc, epoch.IsBest ? " (best so far)" : "");
+    public void Message(string text) => Log("{Message}", text);
+
+    void Log(string template, params object?[] values)
+    {
+        if (logger != null) Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, template, values);
+    }
+}

@@ -100,34 +100,34 @@ public sealed record TrainingOptions
 
     public void Validate()
     {
-        static void Require(bool ok, string message)
+        static void Require(bool ok, string option, string problem)
         {
-            if (!ok) throw new TextTaggerException(message);
+            if (!ok) throw new InvalidOptionException(option, problem);
         }
-        Require(Epochs >= 1, $"--epochs must be ≥ 1, got {Epochs}");
-        Require(BatchSize >= 1, $"--batch-size must be ≥ 1, got {BatchSize}");
-        Require(MaxTokens is >= 8 and <= 512, $"--max-tokens must be between 8 and 512, got {MaxTokens}");
-        Require(LearningRate > 0 && LearningRate < 1, $"--lr must be in (0, 1), got {LearningRate}");
-        Require(HeadLearningRate is null or > 0 and < 1, $"--head-lr must be in (0, 1), got {HeadLearningRate}");
-        Require(LayerRateDecay is > 0 and <= 1, $"--layer-lr-decay must be in (0, 1], got {LayerRateDecay}");
-        Require(WarmupFraction is >= 0 and <= 1, $"--warmup-fraction must be in [0, 1], got {WarmupFraction}");
-        Require(WeightDecay >= 0, $"--weight-decay must be ≥ 0, got {WeightDecay}");
-        Require(Patience >= 1, $"--patience must be ≥ 1, got {Patience}");
-        Require(MaxSteps is null or >= 1, $"--max-steps must be ≥ 1, got {MaxSteps}");
-        Require(LimitRows is null or >= 2, $"--limit-rows must be ≥ 2, got {LimitRows}");
-        Require(PositiveWeightCap is null or >= 1, $"--pos-weight-cap must be ≥ 1, got {PositiveWeightCap}");
-        Require(Precision is Precision.Auto or Precision.Fp32 or Precision.Bf16, $"--precision must be one of {string.Join(", ", Precisions.Requestable)}, got '{Precision.Name()}'");
-        Require(AttentionDropout is null or >= 0 and < 1, $"--attention-dropout must be in [0, 1), got {AttentionDropout}");
-        Require(RareLabelRepeat >= 1, $"--oversample-rare must be ≥ 1, got {RareLabelRepeat}");
-        Require(RareLabelShare is > 0 and <= 1, $"--rare-label-share must be in (0, 1], got {RareLabelShare}");
-        Require(Enum.IsDefined(SelectBy), $"--select-by must be loss or auroc, got '{SelectBy}'");
-        Require(Threads >= 0, $"--threads must be ≥ 0, got {Threads}");
-        Require(MaxBatchTokens is null or >= 8, $"--max-batch-tokens must be ≥ 8, got {MaxBatchTokens}");
-        Require(EmaDecay is null or > 0 and < 1, $"--ema must be a decay in (0, 1), e.g. 0.99; got {EmaDecay}");
-        Require(TuneFraction >= 0 && TuneFraction + ValidationFraction < 1, $"--tune-fraction must be in [0, 1 - --val-fraction), got {TuneFraction}");
-        Require(ValidateEverySteps is null or >= 1, $"--validate-every must be ≥ 1, got {ValidateEverySteps}");
-        Require(CheckpointEverySteps is null or >= 1, $"--checkpoint-every must be at least 1 step, got {CheckpointEverySteps}");
-        Require(CheckpointInterval is null || CheckpointInterval > TimeSpan.Zero, $"--checkpoint-every must be a positive time, got {CheckpointInterval}");
+        Require(Epochs >= 1, nameof(Epochs), $"must be ≥ 1, got {Epochs}");
+        Require(BatchSize >= 1, nameof(BatchSize), $"must be ≥ 1, got {BatchSize}");
+        Require(MaxTokens is >= 8 and <= 512, nameof(MaxTokens), $"must be between 8 and 512, got {MaxTokens}");
+        Require(LearningRate > 0 && LearningRate < 1, nameof(LearningRate), $"must be in (0, 1), got {LearningRate}");
+        Require(HeadLearningRate is null or > 0 and < 1, nameof(HeadLearningRate), $"must be in (0, 1), got {HeadLearningRate}");
+        Require(LayerRateDecay is > 0 and <= 1, nameof(LayerRateDecay), $"must be in (0, 1], got {LayerRateDecay}");
+        Require(WarmupFraction is >= 0 and <= 1, nameof(WarmupFraction), $"must be in [0, 1], got {WarmupFraction}");
+        Require(WeightDecay >= 0, nameof(WeightDecay), $"must be ≥ 0, got {WeightDecay}");
+        Require(Patience >= 1, nameof(Patience), $"must be ≥ 1, got {Patience}");
+        Require(MaxSteps is null or >= 1, nameof(MaxSteps), $"must be ≥ 1, got {MaxSteps}");
+        Require(LimitRows is null or >= 2, nameof(LimitRows), $"must be ≥ 2, got {LimitRows}");
+        Require(PositiveWeightCap is null or >= 1, nameof(PositiveWeightCap), $"must be ≥ 1, got {PositiveWeightCap}");
+        Require(Precision is Precision.Auto or Precision.Fp32 or Precision.Bf16, nameof(Precision), $"must be one of {string.Join(", ", Precisions.Requestable)}, got '{Precision.Name()}'");
+        Require(AttentionDropout is null or >= 0 and < 1, nameof(AttentionDropout), $"must be in [0, 1), got {AttentionDropout}");
+        Require(RareLabelRepeat >= 1, nameof(RareLabelRepeat), $"must be ≥ 1, got {RareLabelRepeat}");
+        Require(RareLabelShare is > 0 and <= 1, nameof(RareLabelShare), $"must be in (0, 1], got {RareLabelShare}");
+        Require(Enum.IsDefined(SelectBy), nameof(SelectBy), $"must be loss or auroc, got '{SelectBy}'");
+        Require(Threads >= 0, nameof(Threads), $"must be ≥ 0, got {Threads}");
+        Require(MaxBatchTokens is null or >= 8, nameof(MaxBatchTokens), $"must be ≥ 8, got {MaxBatchTokens}");
+        Require(EmaDecay is null or > 0 and < 1, nameof(EmaDecay), $"must be a decay in (0, 1), e.g. 0.99; got {EmaDecay}");
+        Require(TuneFraction >= 0 && TuneFraction + ValidationFraction < 1, nameof(TuneFraction), $"must be in [0, 1 - ValidationFraction), got {TuneFraction}");
+        Require(ValidateEverySteps is null or >= 1, nameof(ValidateEverySteps), $"must be ≥ 1, got {ValidateEverySteps}");
+        Require(CheckpointEverySteps is null or >= 1, nameof(CheckpointEverySteps), $"must be at least 1 step, got {CheckpointEverySteps}");
+        Require(CheckpointInterval is null || CheckpointInterval > TimeSpan.Zero, nameof(CheckpointInterval), $"must be a positive time, got {CheckpointInterval}");
     }
 }
 

@@ -24,7 +24,7 @@ public sealed class EnsembleScorer : ITextScorer
         _weights = [.. weights];
     }
 
-    public static LoadedModel Open(string directory, LoadRequest request)
+    public static LoadedModel Open(string directory, TaggerOptions request)
     {
         directory = Path.GetFullPath(directory);
         var files = EnsembleFiles.Read(directory);
@@ -36,7 +36,7 @@ public sealed class EnsembleScorer : ITextScorer
                 string path = Path.GetFullPath(Path.Combine(directory, member.Path));
                 if (!path.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw new TextTaggerException($"{Path.Combine(directory, EnsembleFiles.FileName)}: member path {member.Path} leaves the ensemble directory");
-                members.Add(ModelLoader.Open(path, request with { Labels = null }));
+                members.Add(ModelLoader.Open(request with { ModelPath = path, Labels = null }));
             }
             var labelOfMember = members.Select(m => MapLabels(files.Labels, m.Labels, m.Source)).ToArray();
             var weights = files.Labels.Select(l => files.Weights[l]).ToArray();

@@ -13,8 +13,8 @@ public static class LabelThresholds
 
     /// <summary>The one check of a user's threshold (--threshold on predict, evaluate, serve): a number in [0, 1].
     /// NaN fails it (every comparison with NaN is false, so a NaN threshold would tag nothing).</summary>
-    public static double Validate(double threshold, string name = "threshold") =>
-        threshold is >= 0 and <= 1 ? threshold : throw new TextTaggerException($"{name} must be between 0 and 1, got {threshold}");
+    public static double Validate(double threshold, string option = "Threshold") =>
+        threshold is >= 0 and <= 1 ? threshold : throw new InvalidOptionException(option, $"must be between 0 and 1, got {threshold}");
 
     /// <summary>The same threshold for every label.</summary>
     public static double[] Uniform(int labelCount, double threshold = Default) =>

@@ -6,7 +6,7 @@ namespace TextTagger.Evaluation;
 public static class RankingMetrics
 {
     /// <summary>
-    /// ROC AUC as <c>sklearn.metrics.roc_auc_score</c>: the trapezoidal area under <see cref="RocCurveOf"/>, so a tie
+    /// ROC AUC as <c>sklearn.metrics.roc_auc_score</c>: the trapezoidal area under <c>RocCurveOf</c>, so a tie
     /// between a positive and a negative counts one half. Null when the truth holds a single class (sklearn raises).
     /// </summary>
     public static double? RocAuc(ReadOnlySpan<double> scores, ReadOnlySpan<bool> truth)

@@ -5,7 +5,7 @@ namespace TextTagger.Inference;
 
 /// <summary>
 /// What a <see cref="Tagger"/> runs: texts in, one logit per label out. A transformer behind an engine
-/// (<see cref="TransformerScorer"/>), the n-gram model (<see cref="TextTagger.NGram.NGramScorer"/>) or an ensemble of models
+/// (<see cref="TransformerScorer"/>), the n-gram model (NGramScorer (TextTagger.NGram)) or an ensemble of models
 /// (<see cref="TextTagger.Ensembles.EnsembleScorer"/>). Labels, thresholds, tags, explanations and streaming are the tagger's and
 /// the same for all of them. Implementations are thread-safe.
 /// </summary>

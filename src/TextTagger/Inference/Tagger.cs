@@ -9,7 +9,7 @@ namespace TextTagger.Inference;
 /// on TorchSharp or ONNX Runtime, the n-gram model, an ensemble) with its labels and per-label thresholds.
 /// Thread-safe; the scorer batches internally.
 /// </summary>
-public sealed class Tagger : IDisposable
+public sealed class Tagger : ITagger, IDisposable
 {
     public const int DefaultBatchSize = 32;
 
@@ -35,30 +35,14 @@ public sealed class Tagger : IDisposable
 
     /// <summary>Loads a model directory: one saved by training (a transformer or the n-gram model), exported by
     /// <c>texttagger export</c>, built by <c>texttagger ensemble</c>, or any Hugging Face BERT classifier.</summary>
-    /// <param name="modelDirectory">A model directory, or "minilm" for the bundled encoder with a fresh random head
-    /// (TorchSharp engine; quick experiments only: its predictions mean nothing until trained).</param>
-    /// <param name="labels">Labels for a fresh head ("minilm"); null: the model's own labels.</param>
-    /// <param name="threshold">One threshold for every label instead of the model's tuned thresholds.</param>
-    /// <param name="maxTokens">Token limit; null: the limit the model was trained with (else 512).</param>
-    /// <param name="precision">"fp32" (exact), "bf16" (TorchSharp: bfloat16 matrix products, faster on CPUs with native
-    /// bfloat16, probabilities differ by about 1e-2) or "auto" (bf16 where native). An ONNX model runs as exported.</param>
-    /// <param name="engine">Auto: model.onnx when the directory has one, else TorchSharp weights.</param>
-    /// <param name="maxBatchTokens">Cut forward calls at this many padded tokens too (see <see cref="LogitsRunner"/>).</param>
-    /// <param name="longTexts">Texts past the token limit: truncated, or scored in overlapping windows.</param>
-    /// <param name="windowStride">Tokens between window starts (default: half a window).</param>
-    public static Tagger Load(string modelDirectory, IReadOnlyList<string>? labels = null, double? threshold = null,
-                              int? maxTokens = null, int batchSize = DefaultBatchSize, Precision precision = Engines.Precision.Fp32,
-                              EngineKind engine = EngineKind.Auto, int threads = 0, int? maxBatchTokens = null,
-                              LongTextMode longTexts = LongTextMode.Truncate, int? windowStride = null)
+    public static Tagger Load(TaggerOptions options)
     {
-        if (threshold is { } t) LabelThresholds.Validate(t);
-        if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
-        var loaded = ModelLoader.Open(modelDirectory, new LoadRequest(labels, maxTokens, batchSize, precision, engine, threads,
-                                                                      maxBatchTokens, longTexts, windowStride));
+        ArgumentNullException.ThrowIfNull(options);
+        var loaded = ModelLoader.Open(options);
         try
         {
             var thresholds = loaded.Labels
-                .Select(l => threshold ?? (loaded.Thresholds != null && loaded.Thresholds.TryGetValue(l, out var own) ? own : LabelThresholds.Default))
+                .Select(l => options.Threshold ?? (loaded.Thresholds != null && loaded.Thresholds.TryGetValue(l, out var own) ? own : LabelThresholds.Default))
                 .ToArray();
             return new Tagger(loaded.Scorer, loaded.Labels, thresholds, loaded.Source);
         }
@@ -68,6 +52,9 @@ public sealed class Tagger : IDisposable
             throw;
         }
     }
+
+    /// <summary>Loads <paramref name="modelPath"/> with the default options (see <see cref="Load(TaggerOptions)"/>).</summary>
+    public static Tagger Load(string modelPath) => Load(new TaggerOptions { ModelPath = modelPath });
 
     public IReadOnlyList<string> Labels { get; }
     public IReadOnlyList<double> Thresholds { get; }
@@ -89,7 +76,41 @@ public sealed class Tagger : IDisposable
 
     public IReadOnlyList<Prediction> Predict(IReadOnlyList<string> texts)
     {
-        var scored = Score(texts, null);
+        return ToPredictions(texts, Score(texts, null));
+    }
+
+    public Task<IReadOnlyList<Prediction>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        cancellationToken.ThrowIfCancellationRequested();
+        // The scorer reports after every batch: the check there stops the work within a batch of the cancellation.
+        return Task.Run(() => ToPredictions(texts, _scorer.Score(texts, _ => cancellationToken.ThrowIfCancellationRequested(), BatchScored)),
+                        cancellationToken);
+    }
+
+    public async IAsyncEnumerable<Prediction> PredictAsync(IAsyncEnumerable<string> texts,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        int chunk = Math.Max(StreamChunkTexts, 1);
+        var pending = new List<string>(chunk);
+        await foreach (var text in texts.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            pending.Add(text ?? throw new ArgumentException($"text {pending.Count} of the stream is null", nameof(texts)));
+            if (pending.Count < chunk) continue;
+            foreach (var p in await PredictAsync(pending.ToArray(), cancellationToken).ConfigureAwait(false)) yield return p;
+            pending.Clear();
+        }
+        if (pending.Count > 0)
+            foreach (var p in await PredictAsync(pending.ToArray(), cancellationToken).ConfigureAwait(false)) yield return p;
+    }
+
+    /// <summary>Texts gathered from a stream before they are scored together (length sorting and padding work within
+    /// such a chunk).</summary>
+    public int StreamChunkTexts { get; init; } = 256;
+
+    IReadOnlyList<Prediction> ToPredictions(IReadOnlyList<string> texts, TextScores scored)
+    {
         var probabilities = LogitsRunner.Probabilities(scored.Logits);
         var predictions = new Prediction[texts.Count];
         for (int i = 0; i < texts.Count; i++) predictions[i] = ToPrediction(probabilities, i, scored.Truncated[i]);

@@ -108,7 +108,7 @@ public class EnsembleTests(NGramModelFixture run) : IClassFixture<NGramModelFixt
         var weights = EnsembleFiles.Read(output).Weights;
         Assert.Single(weights.Values.Select(w => string.Join("/", w)).Distinct());   // shared: one set for every label
 
-        await using var factory = new TaggerServerFactory(new TaggerServerOptions { ModelDirectory = output });
+        await using var factory = new TaggerServerFactory(new TaggerServerOptions { Model = new() { ModelPath = output  }});
         using var client = factory.CreateClient();
         var response = await client.PostAsJsonAsync("/v1/predict", new { texts });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -34,7 +34,7 @@ public class ModelEvaluationTests : IDisposable
     public void Evaluate_equals_metrics_computed_from_the_taggers_probabilities()
     {
         string dir = TinyModelDirectory.Create(_folder.Combine("tiny"), Labels);
-        using var tagger = Tagger.Load(dir, batchSize: 8);
+        using var tagger = Tagger.Load(new TaggerOptions { ModelPath = dir, BatchSize = 8 });
         var data = Dataset(80, Labels);
 
         var report = ModelEvaluation.Evaluate(tagger, data);
@@ -58,7 +58,7 @@ public class ModelEvaluationTests : IDisposable
     {
         string dir = TinyModelDirectory.Create(_folder.Combine("tiny"), Labels);
         var data = Dataset(50, Labels);
-        using (var tagger = Tagger.Load(dir, batchSize: 1))
+        using (var tagger = Tagger.Load(new TaggerOptions { ModelPath = dir, BatchSize = 1 }))
         {
             // One row per forward pass: chunking cannot change any number, to the last bit.
             var progress = new List<int>();
@@ -67,7 +67,7 @@ public class ModelEvaluationTests : IDisposable
             Assert.Equal(Json(single), Json(chunked));
             Assert.Equal(Enumerable.Range(1, 50), progress); // cumulative over chunks, ends at the row count
         }
-        using (var tagger = Tagger.Load(dir, batchSize: 4))
+        using (var tagger = Tagger.Load(new TaggerOptions { ModelPath = dir, BatchSize = 4 }))
         {
             // Batches padded to other lengths: the same scores up to float rounding.
             var chunked = ModelEvaluation.Score(tagger, data, chunkRows: 6);

@@ -41,8 +41,8 @@ public class OnnxExportTests
         Assert.False(File.Exists(folder.Combine("onnx", "model.safetensors")));
 
         var texts = WordTexts(256);
-        using var torch = Tagger.Load(model, batchSize: 16);
-        using var onnx = Tagger.Load(folder["onnx"], batchSize: 16);
+        using var torch = Tagger.Load(new TaggerOptions { ModelPath = model, BatchSize = 16 });
+        using var onnx = Tagger.Load(new TaggerOptions { ModelPath = folder["onnx"], BatchSize = 16 });
         Assert.Equal("torchsharp", torch.EngineName);
         Assert.Equal("onnxruntime", onnx.EngineName);
         var expected = torch.PredictLogits(texts);

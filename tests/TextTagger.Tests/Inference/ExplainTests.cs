@@ -96,7 +96,7 @@ public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixtu
         // 40 filler words, then the trigger: past the rule model's 32 tokens.
         string text = string.Join(' ', Enumerable.Range(0, 40).Select(i => $"w{i % 9}")) + " rude";
         using var truncating = Tagger.Load(model.Exported);
-        using var windowing = Tagger.Load(model.Exported, longTexts: LongTextMode.Window, windowStride: 10);
+        using var windowing = Tagger.Load(new TaggerOptions { ModelPath = model.Exported, LongTexts = LongTextMode.Window, WindowStride = 10 });
         var cut = truncating.Predict(text);
         var whole = windowing.Predict(text);
         Assert.True(cut.Truncated);
@@ -158,7 +158,7 @@ public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixtu
     {
         using var library = Tagger.Load(model.Exported);
         var expected = library.Explain("w4 rude w8");
-        await using var factory = new TaggerServerFactory(new TaggerServerOptions { ModelDirectory = model.Exported, MaxTextLength = 50 });
+        await using var factory = new TaggerServerFactory(new TaggerServerOptions { Model = new() { ModelPath = model.Exported }, MaxTextLength = 50 });
         using var client = factory.CreateClient();
 
         var response = await client.PostAsJsonAsync("/v1/explain", new { texts = new[] { "w4 rude w8" }, labels = new[] { "rude" } });

@@ -12,7 +12,7 @@ public class TaggerTests : IDisposable
     public void Batch_and_single_predictions_agree_and_tags_follow_thresholds()
     {
         string dir = TinyModelDirectory.Create(_folder.Combine("tiny"), ["toxic", "insult"]);
-        using var tagger = Tagger.Load(dir, batchSize: 2);
+        using var tagger = Tagger.Load(new TaggerOptions { ModelPath = dir, BatchSize = 2 });
         string[] texts = ["good nice kind", "bad", "ugly rude angry hate hate hate w1 w2 w3", "love"];
         var batch = tagger.Predict(texts);
         for (int i = 0; i < texts.Length; i++)
@@ -22,7 +22,7 @@ public class TaggerTests : IDisposable
                 Assert.Equal(single.Probabilities[l], batch[i].Probabilities[l], 6);
             Assert.Equal(batch[i].Probabilities.Select((p, l) => p >= 0.5 ? tagger.Labels[l] : null).OfType<string>(), batch[i].Tags);
         }
-        using var strict = Tagger.Load(dir, threshold: 1.0);
+        using var strict = Tagger.Load(new TaggerOptions { ModelPath = dir, Threshold = 1.0 });
         Assert.All(strict.Predict(texts), p => Assert.Empty(p.Tags));
         Assert.Equal(new[] { "toxic", "insult" }, tagger.Labels);
     }
@@ -34,7 +34,7 @@ public class TaggerTests : IDisposable
         string dir = TinyModelDirectory.Create(_folder.Combine("tiny"), ["toxic", "insult"], initializerRange: 0.2);
         string[] texts = ["good nice kind", "bad", "ugly rude angry hate hate hate w1 w2 w3", "love"];
         using var exact = Tagger.Load(dir);
-        using var fast = Tagger.Load(dir, precision: TextTagger.Inference.Engines.Precision.Bf16);
+        using var fast = Tagger.Load(new TaggerOptions { ModelPath = dir, Precision = TextTagger.Inference.Engines.Precision.Bf16 });
         Assert.Equal(TextTagger.Inference.Engines.Precision.Fp32, exact.Precision);
         Assert.Equal(TextTagger.Inference.Engines.Precision.Bf16, fast.Precision);
         var a = exact.PredictLogits(texts);

@@ -25,7 +25,7 @@ public class ThreeWaysParityTests(TinyModelFixture model) : IClassFixture<TinyMo
         Assert.True(cli.ExitCode == 0, cli.Error);
         using var cliJson = JsonDocument.Parse(cli.Output);
 
-        await using var factory = new TaggerServerFactory(new TaggerServerOptions { ModelDirectory = directory });
+        await using var factory = new TaggerServerFactory(new TaggerServerOptions { Model = new() { ModelPath = directory  }});
         using var client = factory.CreateClient();
         var response = await client.PostAsJsonAsync("/v1/predict", new { texts });
         response.EnsureSuccessStatusCode();

@@ -16,7 +16,7 @@ public class ThresholdValidationTests(TinyModelFixture model) : IClassFixture<Ti
     {
         var predict = CliRunner.Run("predict", "--model", model.Directory, "--threshold", threshold, "hello");
         Assert.Equal(1, predict.ExitCode);
-        Assert.Matches(@"^error: threshold must be between 0 and 1, got ", predict.Error);
+        Assert.Matches(@"^error: --threshold must be between 0 and 1, got ", predict.Error);
 
         using var folder = new TempFolder();
         string csv = folder.File("data.csv", "comment_text,toxic,insult,threat\ngood,0,0,0\nbad,1,1,0\n");
@@ -25,9 +25,11 @@ public class ThresholdValidationTests(TinyModelFixture model) : IClassFixture<Ti
         Assert.Matches(@"^error: --threshold must be between 0 and 1, got ", evaluate.Error);
 
         double value = double.Parse(threshold, System.Globalization.CultureInfo.InvariantCulture);
-        var serve = Assert.Throws<TextTaggerException>(() =>
-            new ServedModel(new TaggerServerOptions { ModelDirectory = model.Directory, Threshold = value }));
-        Assert.StartsWith("threshold must be between 0 and 1", serve.Message);
+        var serve = Assert.ThrowsAny<TextTaggerException>(() =>
+            new ServedModel(new TaggerServerOptions { Model = new() { ModelPath = model.Directory, Threshold = value } }));
+        // In C#, the message names the options property; the CLI names its flag.
+        Assert.Equal("Threshold", Assert.IsType<InvalidOptionException>(serve).Option);
+        Assert.StartsWith("Threshold must be between 0 and 1", serve.Message);
     }
 }
 

@@ -75,7 +75,7 @@ public class NGramModelTests(NGramModelFixture run) : IClassFixture<NGramModelFi
     [Fact]
     public async Task The_service_serves_it_and_says_it_reads_whole_texts()
     {
-        await using var factory = new TaggerServerFactory(new TaggerServerOptions { ModelDirectory = run.Model });
+        await using var factory = new TaggerServerFactory(new TaggerServerOptions { Model = new() { ModelPath = run.Model  }});
         using var client = factory.CreateClient();
         string[] texts = ["w1 good ugly w3", "calm angry", "love"];
         var response = await client.PostAsJsonAsync("/v1/predict", new { texts });
@@ -119,6 +119,6 @@ public class NGramModelTests(NGramModelFixture run) : IClassFixture<NGramModelFi
 
         var badOption = CliRunner.Run("train", "--model", "ngram", "--data", run.Data, "--out", folder.Combine("bad"), "--ngram-min-count", "0");
         Assert.Equal(1, badOption.ExitCode);
-        Assert.Contains("--min-count must be ≥ 1", badOption.Error);
+        Assert.Contains("error: --ngram-min-count must be ≥ 1", badOption.Error);   // the flag the user typed (was --min-count, a flag that does not exist)
     }
 }

@@ -50,7 +50,7 @@ public class ConcurrentRequestTests(TinyModelFixture model) : IClassFixture<Tiny
         using var served = new ServedModel(new TaggerServerOptions { Tagger = model.Tagger });
         using var metrics = new ServerMetrics(served);
         // "good wN" is 4 tokens with [CLS] and [SEP]: a budget of 8 holds two requests, whatever the text count limit.
-        var options = new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMilliseconds(50), MaxBatchTokens = 8 };
+        var options = new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMilliseconds(50), Model = new() { MaxBatchTokens = 8 } };
         await using var batcher = new MicroBatcher(served, options, metrics);
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => batcher.PredictAsync([$"good w{i}"], CancellationToken.None)));
         Assert.Equal(16, batcher.Texts);

@@ -16,7 +16,7 @@ public sealed class ModerationPageTests(RuleModelFixture model, ITestOutputHelpe
 {
     static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    TaggerServerOptions Options => new() { ModelDirectory = model.Exported, MaxTextLength = 60 };
+    TaggerServerOptions Options => new() { Model = new() { ModelPath = model.Exported }, MaxTextLength = 60 };
 
     async Task<string> ScreenshotAsync(IPage page, string name)
     {

@@ -13,7 +13,7 @@ static class TestAssemblySetup
     [ModuleInitializer]
     internal static void Initialize()
     {
-        TorchEngine.Register();
+        
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

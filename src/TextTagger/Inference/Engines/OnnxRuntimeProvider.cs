@@ -1,4 +1,5 @@
 using TextTagger.ModelFiles;
+using TextTagger.Inference;
 
 namespace TextTagger.Inference.Engines;
 
@@ -9,7 +10,7 @@ internal sealed class OnnxRuntimeProvider : IEngineProvider
 
     public bool CanOpen(string model, ModelDirectory? files) => files?.OnnxPath != null;
 
-    public LoadedEngine Open(string model, ModelDirectory? files, EngineRequest request)
+    public LoadedEngine Open(string model, ModelDirectory? files, TaggerOptions request)
     {
         files ??= ModelDirectory.Open(model);
         if (files.OnnxPath == null)

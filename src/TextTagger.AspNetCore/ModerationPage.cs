@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace TextTagger.Server;
 
@@ -18,13 +19,16 @@ static class ModerationPage
         ("/page.js", "page.js", "text/javascript; charset=utf-8"),
     ];
 
-    public static void Map(WebApplication app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         foreach (var (path, resource, contentType) in Files)
         {
             var content = Read(resource);
             app.MapGet(path, (HttpContext context) =>
                 {
+                    // Under a prefix the page must be asked for as "/prefix/": its calls (v1/predict, page.js) are relative.
+                    if (path == "/" && !context.Request.Path.Value!.EndsWith('/'))
+                        return Results.Redirect(context.Request.PathBase + context.Request.Path + "/" + context.Request.QueryString);
                     context.Response.Headers.CacheControl = "no-cache";
                     context.Response.Headers["Content-Security-Policy"] =
                         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'";

@@ -28,12 +28,12 @@ public sealed record NGramOptions
 
     public void Validate()
     {
-        if (WordNgrams is < 1 or > 4) throw new TextTaggerException($"--word-ngrams must be in 1..4, got {WordNgrams}");
-        if (CharNgrams is < 1 or > 8) throw new TextTaggerException($"--char-ngrams must be in 1..8, got {CharNgrams}");
-        if (MinCount < 1) throw new TextTaggerException($"--min-count must be ≥ 1, got {MinCount}");
-        if (!(L2Regularization > 0) || float.IsInfinity(L2Regularization)) throw new TextTaggerException($"--l2 must be > 0, got {L2Regularization}");
-        if (MaxIterations < 1) throw new TextTaggerException($"--max-iterations must be ≥ 1, got {MaxIterations}");
-        if (Weighting is not ("tfidf" or "idf" or "tf")) throw new TextTaggerException($"--ngram-weighting must be tfidf, idf or tf, got '{Weighting}'");
-        if (Threads < 0) throw new TextTaggerException($"--threads must be ≥ 0, got {Threads}");
+        if (WordNgrams is < 1 or > 4) throw new InvalidOptionException(nameof(WordNgrams), $"must be in 1..4, got {WordNgrams}");
+        if (CharNgrams is < 1 or > 8) throw new InvalidOptionException(nameof(CharNgrams), $"must be in 1..8, got {CharNgrams}");
+        if (MinCount < 1) throw new InvalidOptionException(nameof(MinCount), $"must be ≥ 1, got {MinCount}");
+        if (!(L2Regularization > 0) || float.IsInfinity(L2Regularization)) throw new InvalidOptionException(nameof(L2Regularization), $"must be > 0, got {L2Regularization}");
+        if (MaxIterations < 1) throw new InvalidOptionException(nameof(MaxIterations), $"must be ≥ 1, got {MaxIterations}");
+        if (Weighting is not ("tfidf" or "idf" or "tf")) throw new InvalidOptionException(nameof(Weighting), $"must be tfidf, idf or tf, got '{Weighting}'");
+        if (Threads < 0) throw new InvalidOptionException(nameof(Threads), $"must be ≥ 0, got {Threads}");
     }
 }

@@ -43,7 +43,7 @@ const format = p => p.toFixed(3);
 
 async function loadModel() {
   try {
-    model = await (await call("/v1/labels")).json();
+    model = await (await call("v1/labels")).json();
     $("model").textContent = `Model ${model.model} (${model.engine} ${model.precision}, ${model.maxTokens == null ? "reads whole texts" : `up to ${model.maxTokens} tokens per text`}) — ` +
       model.labels.map(l => `${l} ≥ ${format(model.thresholds[l])}`).join(", ");
     $("file-limit").textContent = `This server scores files of up to ${model.maxFileTexts.toLocaleString("en")} comments.`;
@@ -161,7 +161,7 @@ async function check(event) {
   button.disabled = true;
   results.setAttribute("aria-busy", "true");
   try {
-    const predicted = await postJson("/v1/predict", { texts });
+    const predicted = await postJson("v1/predict", { texts });
     const cards = texts.map((t, i) => card(t, predicted.predictions[i]));
     results.replaceChildren(...cards);
     if ($("explain").checked) {
@@ -170,7 +170,7 @@ async function check(event) {
       status.textContent = "Finding the words behind each label…";
       results.prepend(status);
       try {
-        const explained = await postJson("/v1/explain", { texts });
+        const explained = await postJson("v1/explain", { texts });
         explained.explanations.forEach((explanation, i) => {
           const article = cards[i];
           for (const button of article.querySelectorAll(".bar-row .label"))
@@ -202,7 +202,7 @@ async function scoreFile(event) {
   button.disabled = true;
   result.textContent = `Scoring ${file.name}…`;
   try {
-    const response = await call(`/v1/predict/file?${query}`,
+    const response = await call(`v1/predict/file?${query}`,
       { method: "POST", headers: { "Content-Type": csv ? "text/csv" : "text/plain" }, body: file });
     const scored = await response.text();
     const name = file.name.replace(/\.[^.]*$/, "") + ".scored.csv";

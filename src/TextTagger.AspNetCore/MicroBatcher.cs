@@ -7,7 +7,7 @@ namespace TextTagger.Server;
 /// <summary>
 /// Gathers concurrent requests into one tagger call: a background loop takes the first waiting request, then keeps
 /// taking more until the batch holds <see cref="TaggerServerOptions.MaxBatchTexts"/> texts, or
-/// <see cref="TaggerServerOptions.MaxBatchTokens"/> tokens when set (a budget of work, so one long text does not ride
+/// <see cref="TaggerOptions.MaxBatchTokens"/> tokens when set (a budget of work, so one long text does not ride
 /// with 63 others), or <see cref="TaggerServerOptions.MaxBatchDelay"/> has passed; predicts all their texts at once
 /// (the tagger sorts them by length and cuts forward calls by the same token budget) and completes each request with
 /// its own share.
@@ -29,7 +29,7 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
         _tagger = model.Tagger;
         _metrics = metrics;
         _maxTexts = options.MaxBatchTexts;
-        _maxTokens = options.MaxBatchTokens ?? long.MaxValue;
+        _maxTokens = options.Model.MaxBatchTokens ?? long.MaxValue;
         _maxDelay = options.MaxBatchDelay;
         _loop = Task.Run(LoopAsync);
     }

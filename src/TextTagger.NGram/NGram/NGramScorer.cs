@@ -31,7 +31,7 @@ public sealed class NGramScorer : ITextScorer
         _batchSize = batchSize;
     }
 
-    public static LoadedModel Open(string directory, LoadRequest request)
+    public static LoadedModel Open(string directory, TaggerOptions request)
     {
         directory = Path.GetFullPath(directory);
         var files = NGramFiles.Read(directory);

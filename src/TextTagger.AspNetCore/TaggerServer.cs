@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,25 +28,14 @@ public static class TaggerServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<ServedModel>();
-        builder.Services.AddSingleton<ServerMetrics>();
-        builder.Services.AddSingleton<AdmissionGate>();
-        builder.Services.AddSingleton<ApiKeys>();
-        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
-        builder.Services.AddSingleton<IPredictionService>(services =>
-        {
-            var served = services.GetRequiredService<ServedModel>();
-            var chosen = services.GetRequiredService<TaggerServerOptions>();
-            return chosen.MicroBatching ? new MicroBatcher(served, chosen, services.GetRequiredService<ServerMetrics>()) : new DirectPredictor(served, services.GetRequiredService<ServerMetrics>());
-        });
-        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeFrameworkProblem);
+        builder.Services.AddTextTagger(options);
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "TextTagger";
             document.Info.Description = "Multi-label text classification: probabilities and tags per text.";
             return Task.CompletedTask;
         }));
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeFrameworkProblem);
 
         var app = builder.Build();
         app.Services.GetRequiredService<IPredictionService>();   // load the model now
@@ -56,8 +46,8 @@ public static class TaggerServer
         app.UseHttpMetrics(http => http.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry)));
         var keys = app.Services.GetRequiredService<ApiKeys>();
         app.Use((context, next) => keys.CheckAsync(context, _ => next()));
-        Map(app, options);
-        app.MapMetrics("/metrics", metrics.Registry);
+        app.MapOpenApi();
+        app.MapTextTagger();
         WarnWhenOpenToTheNetwork(app, options);
         return app;
     }
@@ -78,55 +68,6 @@ public static class TaggerServer
             StatusCodes.Status404NotFound => $"no endpoint at {request.Path}",
             _ => null,
         };
-    }
-
-    /// <summary>The OpenAPI description of an endpoint that takes texts (<see cref="TextsRequest"/>): JSON in, JSON out,
-    /// and its 400, 413 and 415 problems.</summary>
-    static void MapTextsEndpoint<TRequest, TResponse>(RouteHandlerBuilder endpoint, string name, string summary) where TRequest : notnull =>
-        endpoint.WithName(name).WithSummary(summary)
-            .Accepts<TRequest>("application/json")
-            .Produces<TResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-
-    static void Map(WebApplication app, TaggerServerOptions options)
-    {
-        app.MapOpenApi();
-        MapTextsEndpoint<PredictRequest, PredictResponse>(app.MapPost("/v1/predict", PredictEndpoint.HandleAsync),
-            "Predict", "Probabilities and tags for each text");
-        MapTextsEndpoint<ExplainRequest, ExplainResponse>(app.MapPost("/v1/explain", ExplainEndpoint.HandleAsync),
-            "Explain", "Which words drove each label, per text (occlusion)");
-        app.MapGet("/v1/labels", (ServedModel model, TaggerServerOptions options) =>
-                new LabelsResponse(model.Tagger.Labels, TextsRequest.ByLabel(model.Tagger.Labels, model.Tagger.Thresholds), model.Name,
-                    model.Tagger.EngineName, model.Tagger.Precision.ToString().ToLowerInvariant(), model.Tagger.MaxTokens,
-                    options.MaxTextLength, options.MaxTextsPerRequest, options.MaxFileTexts))
-            .WithName("Labels")
-            .WithSummary("The model's labels and their thresholds");
-        app.MapPost(PredictFileEndpoint.Route, PredictFileEndpoint.HandleAsync)
-            .WithName("PredictFile")
-            .WithSummary("Score a whole file: text/csv (text column, optional id column) or text/plain (one text per line) in, the scored CSV out")
-            .Accepts<string>("text/csv", "text/plain")
-            .Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        if (options.Page) ModerationPage.Map(app);
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth })
-            .WithName("Live").WithSummary("Liveness: the process answers");
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteHealth })
-            .WithName("Ready").WithSummary("Readiness: the model is loaded and the queue has room (503 when saturated)");
-        app.MapGet("/healthz", (ServedModel model, TaggerServerOptions options) =>
-                new HealthResponse("ok", model.Tagger.Labels.Count, options.MicroBatching))
-            .WithName("Health")
-            .WithSummary("Liveness: the model is loaded");
-    }
-
-    static Task WriteHealth(Microsoft.AspNetCore.Http.HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        var checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Description);
-        return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString().ToLowerInvariant(), checks });
     }
 
     /// <summary>Listening beyond loopback with no API keys: anyone who reaches the port can use the model.</summary>

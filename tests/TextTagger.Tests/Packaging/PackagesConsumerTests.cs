@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using TextTagger.Inference;
+using TextTagger.Tests.NGram;
+using TextTagger.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace TextTagger.Tests.Packaging;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PackagesCollection
+{
+    public const string Name = "Packages and their consumers (alone: they build whole projects)";
+}
+
+/// <summary>
+/// Proof from the outside: every package packed into a local folder, then the consumer projects of tests/Consumers —
+/// copied out of the repository, with no project reference, restored from that folder and NuGet — built and run as a
+/// user would: a console app fine-tunes the bundled MiniLM a few steps, exports int8 and predicts; a predict-only app
+/// on the inference core alone scores the export; an ASP.NET Core app maps the endpoints under its own prefix behind
+/// its own authorization policy and answers with the probabilities the model gives in-process.
+/// </summary>
+[Collection(PackagesCollection.Name)]
+public sealed class PackagesConsumerTests(ITestOutputHelper output)
+{
+    static readonly string[] Packages =
+        ["TextTagger", "TextTagger.NGram", "TextTagger.Reports", "TextTagger.Torch", "TextTagger.AspNetCore", "TextTagger.Streaming", "TextTagger.Cli"];
+
+    const string Insult = "You are such a loser!";
+
+    [Fact]
+    public async Task Consumer_projects_build_and_run_from_the_packed_packages_alone()
+    {
+        string root = RepositoryRoot();
+        using var work = new TempFolder();
+        // A version of its own per run: NuGet's global cache never hands back an older build of the same version.
+        string version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        string feed = work["feed"];
+        Run("dotnet", root, "pack", Path.Combine(root, "TextTagger.sln"), "-c", "Release", "--no-build", "-o", feed, $"-p:Version={version}");
+        CheckPackages(feed, version);
+
+        string consumers = work["consumers"];
+        CopyFolder(Path.Combine(root, "tests", "Consumers"), consumers);
+        File.WriteAllText(Path.Combine(consumers, "nuget.config"),
+            $"<configuration><packageSources><add key=\"texttagger-local\" value=\"{feed}\" /></packageSources></configuration>\n");
+        File.WriteAllText(Path.Combine(consumers, "Directory.Build.props"), "<Project />\n");   // nothing from above this folder
+        File.WriteAllText(Path.Combine(consumers, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(consumers, "Directory.Packages.props"), "<Project />\n");
+
+        // 1. Fine-tune, export, predict (TextTagger.Torch and everything it brings).
+        string data = SyntheticComments.Write(work["data.csv"], rows: 240);
+        string run = work["run"];
+        Build(consumers, "ConsoleApp", version);
+        string console = Run("dotnet", consumers, Path.Combine(consumers, "ConsoleApp", "out", "ConsoleApp.dll"), data, run);
+        Assert.Contains("labels: toxic,insult,threat", console);
+        Assert.Contains("step 3: loss ", console);
+        Assert.Contains("async: 2 predictions", console);
+        double[] int8 = Numbers(Line(console, "probabilities: "));
+        double[] torch = Numbers(Line(console, "torch: "));
+        Assert.Equal(3, int8.Length);
+        for (int l = 0; l < 3; l++) Assert.InRange(Math.Abs(int8[l] - torch[l]), 0, 0.02);   // int8 export against the weights it came from
+        string exported = Path.Combine(run, "onnx-int8");
+        Assert.True(File.Exists(Path.Combine(exported, "model.onnx")));
+
+        using var inProcess = Tagger.Load(exported);
+        double[] expected = [.. inProcess.Predict(Insult).Probabilities];
+        for (int l = 0; l < 3; l++) Assert.Equal(expected[l], int8[l], 6);
+
+        // 2. Predict only, on the inference core: no libtorch, charts or ML.NET in the app, and small.
+        string publish = work["predict-publish"];
+        Run("dotnet", consumers, "publish", Path.Combine(consumers, "PredictApp"), "-c", "Release", "-o", publish,
+            "-r", RuntimeInformationRid(), "--self-contained", "false", $"-p:TextTaggerVersion={version}");
+        string predicted = Run("dotnet", consumers, Path.Combine(publish, "PredictApp.dll"), exported, "have a nice day", Insult);
+        var lines = predicted.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        double[] streamed = Numbers(lines[1].Split(' ')[0]);
+        for (int l = 0; l < 3; l++) Assert.Equal(expected[l], streamed[l], 6);
+        var files = Directory.GetFiles(publish, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToArray();
+        Assert.DoesNotContain(files, f => f!.Contains("torch", StringComparison.OrdinalIgnoreCase) || f.StartsWith("ScottPlot") ||
+                                          f.StartsWith("SkiaSharp") || f.StartsWith("Microsoft.ML.") && !f.StartsWith("Microsoft.ML.OnnxRuntime"));
+        long publishBytes = Directory.GetFiles(publish, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        output.WriteLine($"predict-only publish (framework-dependent, {RuntimeInformationRid()}): {publishBytes / 1e6:F1} MB in {files.Length} files");
+        Assert.InRange(publishBytes, 1, 30_000_000);
+
+        // 3. The web app: its prefix, its policy, the model's own probabilities.
+        Build(consumers, "WebApp", version);
+        await using var web = await WebApp.StartAsync(Path.Combine(consumers, "WebApp", "out", "WebApp.dll"), exported);
+        using var http = new HttpClient { BaseAddress = new Uri(web.Url) };
+        Assert.Equal("the host's own endpoints stay as they were", await http.GetStringAsync("/"));
+        var anonymous = await http.PostAsJsonAsync("/moderation/v1/predict", new { texts = new[] { Insult } });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsJsonAsync("/v1/predict", new { texts = new[] { Insult } })).StatusCode);
+
+        http.DefaultRequestHeaders.Add("X-Moderator-Key", "let-me-in");
+        var answer = await http.PostAsJsonAsync("/moderation/v1/predict", new { texts = new[] { Insult } });
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        using var json = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        var probabilities = json.RootElement.GetProperty("predictions")[0].GetProperty("probabilities");
+        for (int l = 0; l < 3; l++)
+            Assert.Equal(expected[l], probabilities.GetProperty(inProcess.Labels[l]).GetDouble(), 6);
+        // Configuration reached the endpoints: the app's appsettings.json allows 64 texts per request.
+        var tooMany = await http.PostAsJsonAsync("/moderation/v1/predict", new { texts = Enumerable.Repeat("hi", 65).ToArray() });
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/moderation/healthz/ready")).StatusCode);
+    }
+
+    void CheckPackages(string feed, string version)
+    {
+        foreach (var id in Packages)
+        {
+            string package = Path.Combine(feed, $"{id}.{version}.nupkg");
+            Assert.True(File.Exists(package), $"{id} was not packed (in {feed}: {string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName))})");
+            Assert.True(File.Exists(Path.Combine(feed, $"{id}.{version}.snupkg")), $"{id} has no symbol package");
+            using var zip = ZipFile.OpenRead(package);
+            var entries = zip.Entries.Select(e => e.FullName).ToArray();
+            Assert.Contains("README.md", entries);
+            string nuspec = new StreamReader(zip.GetEntry($"{id}.nuspec")!.Open()).ReadToEnd();
+            Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
+            Assert.Contains("<readme>README.md</readme>", nuspec);
+            if (id != "TextTagger.Cli") Assert.Contains(entries, e => e.StartsWith("lib/net10.0/") && e.EndsWith($"{id}.xml"));
+            output.WriteLine($"{id}: {new FileInfo(package).Length / 1e3:N0} KB");
+        }
+        using var torch = ZipFile.OpenRead(Path.Combine(feed, $"TextTagger.Torch.{version}.nupkg"));
+        Assert.Contains(torch.Entries, e => e.FullName == "buildTransitive/TextTagger.Torch.targets");
+        Assert.Contains(torch.Entries, e => e.FullName == "buildTransitive/TorchSharpGlibcxxPatch.targets");
+    }
+
+    void Build(string consumers, string project, string version) =>
+        Run("dotnet", consumers, "build", Path.Combine(consumers, project), "-c", "Release", "-o", Path.Combine(consumers, project, "out"),
+            $"-p:TextTaggerVersion={version}");
+
+    static string RuntimeInformationRid() =>
+        $"linux-{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}";
+
+    static string Line(string text, string prefix) =>
+        text.Split('\n').Select(l => l.TrimEnd('\r')).First(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
+
+    static double[] Numbers(string csv) => csv.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>Runs a program to its end; a non-zero exit fails the test with everything it printed.</summary>
+    string Run(string program, string directory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["MSBUILDNODEWINDOW"] = "0";
+        // The test host's own MSBuild settings must not leak into the child builds.
+        foreach (var key in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "VSTEST_HOST_DEBUG" }) start.Environment.Remove(key);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish in 8 minutes");
+        }
+        string text = stdout.Result + stderr.Result;
+        output.WriteLine($"$ {program} {string.Join(' ', arguments)}  (exit {process.ExitCode})");
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{text}");
+        return text;
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "TextTagger.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"no TextTagger.sln above {AppContext.BaseDirectory}");
+    }
+
+    static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(from, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj" or "out")) continue;
+            string target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    /// <summary>The web consumer in its own process, on a free loopback port it reports when it listens.</summary>
+    sealed class WebApp : IAsyncDisposable
+    {
+        readonly Process _process;
+        readonly StringBuilder _log = new();
+
+        WebApp(Process process) => _process = process;
+
+        public string Url { get; private set; } = "";
+
+        public static async Task<WebApp> StartAsync(string assembly, string model)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = Path.GetDirectoryName(assembly)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var a in new[] { assembly, "--urls", "http://127.0.0.1:0", "--TextTagger:Model:ModelPath", model,
+                                      "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information" })
+                start.ArgumentList.Add(a);
+            var app = new WebApp(Process.Start(start)!);
+            var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            app._process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data == null) return;
+                lock (app._log) app._log.AppendLine(e.Data);
+                int at = e.Data.IndexOf("Now listening on: ", StringComparison.Ordinal);
+                if (at >= 0) listening.TrySetResult(e.Data[(at + "Now listening on: ".Length)..].Trim());
+            };
+            app._process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (app._log) app._log.AppendLine(e.Data); };
+            app._process.BeginOutputReadLine();
+            app._process.BeginErrorReadLine();
+            var exited = app._process.WaitForExitAsync();
+            var first = await Task.WhenAny(listening.Task, exited, Task.Delay(TimeSpan.FromMinutes(2)));
+            if (first != listening.Task)
+            {
+                await app.DisposeAsync();
+                lock (app._log) Assert.Fail($"the web app did not start listening:\n{app._log}");
+            }
+            app.Url = listening.Task.Result;
+            return app;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}
