@@ -6,13 +6,12 @@ using TextTagger.Inference;
 namespace TextTagger.Streaming;
 
 /// <summary>Hosts one worker: the tagger, the options and <see cref="StreamWorkerService"/> in a generic host with
-/// console logging; runs until SIGTERM or Ctrl+C. `texttagger worker` and the TextTagger.Worker program call this.</summary>
+/// console logging; runs until SIGTERM or Ctrl+C. `texttagger worker` and the TextTagger.Worker program call this;
+/// in a host of your own, call <c>services.AddTextTaggerWorker(...)</c>.</summary>
 public static class StreamWorkerHost
 {
     public static IHost Build(Tagger tagger, StreamOptions streams, WorkerOptions options, TimeSpan? shutdownTimeout = null)
     {
-        streams.Validate();
-        options.Validate();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = false });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -23,9 +22,7 @@ public static class StreamWorkerHost
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(tagger);
-        builder.Services.AddSingleton(streams);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddHostedService<StreamWorkerService>();
+        builder.Services.AddTextTaggerWorker(new TextTaggerWorkerOptions { Streams = streams, Worker = options });
         return builder.Build();
     }
 }

@@ -24,6 +24,9 @@ public static class OptionFlags
         ["MaxBatchTexts"] = "--max-batch-texts", ["MaxBatchDelay"] = "--max-batch-delay-ms", ["MaxTextsPerRequest"] = "--max-texts",
         ["MaxTextLength"] = "--max-text-length", ["MaxQueueTexts"] = "--max-queue-texts", ["RequestTimeout"] = "--request-timeout",
         ["ShutdownTimeout"] = "--shutdown-timeout", ["MaxFileTexts"] = "--max-file-texts", ["MaxRequestBodyBytes"] = "--max-body-bytes",
+        // StreamOptions, WorkerOptions (worker)
+        ["Redis"] = "--redis", ["Stream"] = "--stream", ["Group"] = "--group", ["Consumer"] = "--consumer", ["Batch"] = "--batch",
+        ["Block"] = "--block-ms", ["ClaimIdle"] = "--claim-idle-ms", ["MaxDeliveries"] = "--max-deliveries",
         // NGramOptions
         ["WordNgrams"] = "--ngram-words", ["CharNgrams"] = "--ngram-chars", ["MinCount"] = "--ngram-min-count",
         ["L2Regularization"] = "--ngram-l2", ["Weighting"] = "--ngram-weighting", ["MaxIterations"] = "--ngram-max-iterations",
