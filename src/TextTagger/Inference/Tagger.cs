@@ -98,11 +98,19 @@ public sealed class Tagger : ITagger, IDisposable
         {
             pending.Add(text ?? throw new ArgumentException($"text {pending.Count} of the stream is null", nameof(texts)));
             if (pending.Count < chunk) continue;
-            foreach (var p in await PredictAsync(pending.ToArray(), cancellationToken).ConfigureAwait(false)) yield return p;
+            foreach (var p in await PredictAsync(pending.ToArray(), cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();   // a consumer that cancelled gets no more of the chunk
+                yield return p;
+            }
             pending.Clear();
         }
         if (pending.Count > 0)
-            foreach (var p in await PredictAsync(pending.ToArray(), cancellationToken).ConfigureAwait(false)) yield return p;
+            foreach (var p in await PredictAsync(pending.ToArray(), cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return p;
+            }
     }
 
     /// <summary>Texts gathered from a stream before they are scored together (length sorting and padding work within

@@ -12,6 +12,7 @@ public class ServerDependencyTests
     [InlineData("src/TextTagger.Worker")]
     [InlineData("src/TextTagger.Streaming")]
     [InlineData("src/TextTagger")]
+    [InlineData("src/TextTagger.AspNetCore")]
     public void The_project_dependency_closure_has_no_torchsharp(string project)
     {
         // project.assets.json is NuGet's resolved closure: every package and project the build pulls in, transitively.
@@ -22,6 +23,16 @@ public class ServerDependencyTests
         Assert.DoesNotContain(libraries, l => l.StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase) ||
                                               l.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase) ||
                                               l.StartsWith("TextTagger.Torch/"));
+    }
+
+    /// <summary>The inference core is what a predict-only app ships: no charts (ScottPlot, SkiaSharp) and no ML.NET.</summary>
+    [Fact]
+    public void The_inference_core_has_no_charts_and_no_ml_net()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot, "src/TextTagger/obj/project.assets.json")));
+        var libraries = json.RootElement.GetProperty("libraries").EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.DoesNotContain(libraries, l => l.StartsWith("ScottPlot") || l.StartsWith("SkiaSharp") ||
+                                              l.StartsWith("Microsoft.ML/") || l.StartsWith("Microsoft.ML.CpuMath"));
     }
 
     [Theory]
@@ -40,12 +51,14 @@ public class ServerDependencyTests
         Assert.DoesNotContain(seen, n => n.StartsWith("TorchSharp") || n == "TextTagger.Torch");
     }
 
+    const string RepositoryFile = "TextTagger.sln";
+
     static string RepositoryRoot
     {
         get
         {
             var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory != null && !File.Exists(Path.Combine(directory.FullName, "TextTagger.sln"))) directory = directory.Parent;
+            while (directory != null && !File.Exists(Path.Combine(directory.FullName, RepositoryFile))) directory = directory.Parent;
             return directory?.FullName ?? throw new InvalidOperationException("no TextTagger.sln above " + AppContext.BaseDirectory);
         }
     }
