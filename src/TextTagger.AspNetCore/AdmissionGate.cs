@@ -42,11 +42,7 @@ public sealed class AdmissionGate(TaggerServerOptions options, ServerMetrics met
 
     public sealed class Lease(AdmissionGate gate, long texts) : IDisposable
     {
-        readonly long _admitted = System.Diagnostics.Stopwatch.GetTimestamp();
         int _released;
-
-        /// <summary>Time since admission: the queue wait when read as scoring starts.</summary>
-        public TimeSpan Waited => System.Diagnostics.Stopwatch.GetElapsedTime(_admitted);
 
         public void Dispose()
         {

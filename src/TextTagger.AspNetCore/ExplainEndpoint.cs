@@ -16,7 +16,7 @@ static class ExplainEndpoint
         var labels = parsed!.Labels ?? tagger.Labels;
         if (labels.FirstOrDefault(l => !tagger.Labels.Contains(l)) is { } unknown)
             return Problems.Create(StatusCodes.Status400BadRequest, "Unknown label",
-                $"labels: '{unknown}' is not one of the model's labels ({string.Join(", ", tagger.Labels)})");
+                $"labels: {ModelFiles.LabelLookup.Describe(unknown, tagger.Labels)}");
 
         var texts = parsed.Texts!.Select(t => t!).ToArray();
         // An explained text costs up to the explainer's budget of forward passes: admitted as that many texts.

@@ -27,9 +27,6 @@ public sealed class LongTextOptions
     public (LongTextMode Mode, int? Stride) Read(ParseResult parse)
     {
         var mode = parse.GetValue(_mode) == "window" ? LongTextMode.Window : LongTextMode.Truncate;
-        int? stride = parse.GetValue(_stride);
-        if (stride != null && mode != LongTextMode.Window) throw new TextTaggerException("--window-stride needs --long-texts window");
-        if (stride < 1) throw new TextTaggerException($"--window-stride must be at least 1, got {stride}");
-        return (mode, stride);
+        return (mode, parse.GetValue(_stride));   // checked with the other loading options (TaggerOptions.Validate)
     }
 }

@@ -11,7 +11,7 @@ public static class OptionFlags
     {
         // TaggerOptions
         ["ModelPath"] = "--model", ["Threshold"] = "--threshold", ["MaxTokens"] = "--max-tokens", ["BatchSize"] = "--batch-size",
-        ["Threads"] = "--threads", ["MaxBatchTokens"] = "--max-batch-tokens", ["WindowStride"] = "--window-stride",
+        ["Threads"] = "--threads", ["MaxBatchTokens"] = "--max-batch-tokens", ["WindowStride"] = "--window-stride", ["LongTexts"] = "--long-texts",
         // TrainingOptions
         ["Epochs"] = "--epochs", ["LearningRate"] = "--lr", ["HeadLearningRate"] = "--head-lr", ["LayerRateDecay"] = "--layer-lr-decay",
         ["WarmupFraction"] = "--warmup-fraction", ["WeightDecay"] = "--weight-decay", ["Patience"] = "--patience",
@@ -35,6 +35,6 @@ public static class OptionFlags
     /// <summary>The message of <paramref name="error"/> as a command-line user should read it.</summary>
     public static string Describe(TextTaggerException error) =>
         error is InvalidOptionException invalid && Flags.TryGetValue(invalid.Option, out var flag)
-            ? invalid.MessageFor(flag).Replace("1 - ValidationFraction", "1 - --val-fraction")
+            ? invalid.MessageFor(flag).Replace("1 - ValidationFraction", "1 - --val-fraction").Replace("(LongTexts = Window)", "(--long-texts window)")
             : error.Message;
 }

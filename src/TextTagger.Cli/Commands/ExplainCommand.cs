@@ -33,8 +33,7 @@ static class ExplainCommand
             if (parse.GetValue(top) < 1) throw new TextTaggerException($"--top must be at least 1, got {parse.GetValue(top)}");
             using var tagger = Tagger.Load(new TaggerOptions { ModelPath = parse.GetValue(model)!, Engine = EngineKinds.Parse(parse.GetValue(engine)!), LongTexts = longMode, WindowStride = stride });
             string? chosen = parse.GetValue(label);
-            if (chosen != null && !tagger.Labels.Contains(chosen))
-                throw new TextTaggerException($"--label {chosen}: the model's labels are {string.Join(", ", tagger.Labels)}");
+            if (chosen != null) LabelLookup.IndexOf(tagger.Labels, chosen);   // an unknown label is an error before any scoring
             var explanations = parse.GetValue(texts)!.Select(t => tagger.Explain(t, chosen != null ? [chosen] : null)).ToArray();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(format) == "json") WriteJson(output, tagger.Labels, explanations);

@@ -62,9 +62,8 @@ public static class NGramTrainer
             HfFiles.WriteThresholds(folder, train.LabelNames, thresholds);
         });
         var auc = Enumerable.Range(0, scores.LabelCount).Select(l => TextTagger.Evaluation.RankingMetrics.RocAuc(scores.Scores(l), scores.Truth.Column(l))).ToArray();
-        var defined = auc.OfType<double>().ToArray();
         return new NGramTrainingResult(Path.GetFullPath(modelDirectory), train.Count, validation.Count, featureCount, featurizeSeconds,
-                                       fitSeconds, auc, defined.Length > 0 ? defined.Average() : null);
+                                       fitSeconds, auc, TextTagger.Evaluation.RankingMetrics.MeanOfDefined(auc));
     }
 
     /// <summary>Every row's feature vector, each in its own arrays (a cursor reuses its buffers from row to row).</summary>

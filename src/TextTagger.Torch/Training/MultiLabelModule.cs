@@ -100,9 +100,8 @@ internal sealed class MultiLabelModule(BertForMultiLabelClassification model, Op
             for (int l = 0; l < validation.LabelCount; l++) truth[i, l] = validation.Labels[i][l];
         var scores = LabelledScores.FromMatrix(LogitsRunner.Probabilities(logits), truth, labels);
         var auc = Enumerable.Range(0, labels.Count).Select(l => RankingMetrics.RocAuc(scores.Scores(l), scores.Truth.Column(l))).ToArray();
-        var defined = auc.OfType<double>().ToArray();
         var metrics = new ValidationMetrics(epoch, globalStep, LogitsRunner.MeanLoss(logits, validation.Labels), auc,
-                                            defined.Length > 0 ? defined.Average() : null, clock.Elapsed);
+                                            RankingMetrics.MeanOfDefined(auc), clock.Elapsed);
         return (metrics, scores);
     }
 }

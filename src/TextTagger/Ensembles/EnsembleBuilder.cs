@@ -106,7 +106,7 @@ public static class EnsembleBuilder
 
         if (weighting == EnsembleWeighting.Shared)
         {
-            var best = grid.OrderByDescending(w => Enumerable.Range(0, labels).Select(l => AucOf(w, l)).OfType<double>().DefaultIfEmpty(0).Average())
+            var best = grid.OrderByDescending(w => RankingMetrics.MeanOfDefined(Enumerable.Range(0, labels).Select(l => AucOf(w, l))) ?? 0)
                            .ThenBy(Distance).First();
             return Enumerable.Range(0, labels).Select(_ => best).ToArray();
         }

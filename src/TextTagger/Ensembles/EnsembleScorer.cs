@@ -54,12 +54,8 @@ public sealed class EnsembleScorer : ITextScorer
     /// <summary>For each of <paramref name="labels"/>, its index among a member's labels.</summary>
     public static int[] MapLabels(IReadOnlyList<string> labels, IReadOnlyList<string> memberLabels, string member)
     {
-        return labels.Select(label =>
-        {
-            int index = memberLabels.ToList().IndexOf(label);
-            return index >= 0 ? index : throw new TextTaggerException(
-                $"{member} has no label '{label}' (its labels: {string.Join(", ", memberLabels)}); every member must have the ensemble's labels");
-        }).ToArray();
+        // Every member must have the ensemble's labels.
+        return labels.Select(label => LabelLookup.IndexOf(memberLabels, label, member)).ToArray();
     }
 
     public IReadOnlyList<ITextScorer> Members => _members;

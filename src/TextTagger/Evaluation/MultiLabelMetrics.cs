@@ -16,13 +16,12 @@ public static class MultiLabelMetrics
                 RankingMetrics.RocAuc(curve),
                 RankingMetrics.AveragePrecision(counts), curve);
         }
-        var defined = ranking.Where(r => r.RocAuc.HasValue).Select(r => r.RocAuc!.Value).ToArray();
 
         return new EvaluationReport(
             data.LabelNames,
             data.RowCount,
             ranking,
-            defined.Length == 0 ? null : defined.Average(),
+            RankingMetrics.MeanOfDefined(ranking.Select(r => r.RocAuc)),
             AtThresholds(data, LabelThresholds.Uniform(data.LabelCount)),
             tunedThresholds is null ? null : AtThresholds(data, tunedThresholds));
     }

@@ -88,4 +88,19 @@ public static class RankingMetrics
         for (int i = 0; i + 1 < x.Length; i++) area += (x[i + 1] - x[i]) * (y[i + 1] + y[i]) / 2.0;
         return area;
     }
+
+    /// <summary>The mean of the per-label ROC AUCs that are defined (a label with one class in the data has none); null
+    /// when none is. The one place every report, validation and weight search takes its mean AUROC from.</summary>
+    public static double? MeanOfDefined(IEnumerable<double?> aucs)
+    {
+        double sum = 0;
+        int count = 0;
+        foreach (var auc in aucs)
+            if (auc is double value)
+            {
+                sum += value;
+                count++;
+            }
+        return count == 0 ? null : sum / count;
+    }
 }

@@ -51,7 +51,7 @@ public sealed class EncodedTexts
         }
 
         int width = maxTokens - 2, step = stride ?? Math.Max(1, width / 2);
-        if (step < 1 || step > width) throw new TextTaggerException($"window stride must be in 1..{width} tokens, got {step}");
+        CheckStride(step, maxTokens);
         var full = tokenizer.EncodeAll(texts, int.MaxValue);
         var rows = new List<long[]>(texts.Count);
         var owners = new List<int>(texts.Count);
@@ -77,6 +77,16 @@ public sealed class EncodedTexts
             }
         }
         return new EncodedTexts(rows.ToArray(), owners.ToArray(), new bool[texts.Count], texts.Count);
+    }
+
+    /// <summary>The one check of a window stride: at least 1 token, at most a window (the limit minus [CLS] and [SEP];
+    /// null: the limit is not known yet).</summary>
+    public static void CheckStride(int stride, int? maxTokens)
+    {
+        if (stride < 1) throw new InvalidOptionException(nameof(TaggerOptions.WindowStride), $"must be ≥ 1, got {stride}");
+        if (maxTokens is int limit && stride > limit - 2)
+            throw new InvalidOptionException(nameof(TaggerOptions.WindowStride),
+                $"must be in 1..{limit - 2} tokens (the limit minus [CLS] and [SEP]), got {stride}");
     }
 
     /// <summary>One row of logits per text: its own, or the per-label maximum over its windows.</summary>

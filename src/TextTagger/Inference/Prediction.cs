@@ -11,9 +11,8 @@ public sealed record Prediction(IReadOnlyList<string> Labels, IReadOnlyList<doub
     {
         get
         {
-            for (int i = 0; i < Labels.Count; i++)
-                if (Labels[i] == label) return Probabilities[i];
-            throw new KeyNotFoundException($"No label '{label}' (labels: {string.Join(", ", Labels)}).");
+            int index = ModelFiles.LabelLookup.TryIndexOf(Labels, label);
+            return index >= 0 ? Probabilities[index] : throw new KeyNotFoundException(ModelFiles.LabelLookup.Describe(label, Labels));
         }
     }
 }

@@ -19,8 +19,7 @@ public sealed class TransformerScorer : ITextScorer
         if (maxTokens < 2) throw new TextTaggerException($"max tokens must be ≥ 2, got {maxTokens}");
         if (batchSize < 1) throw new TextTaggerException($"batch size must be ≥ 1, got {batchSize}");
         if (maxBatchTokens < 1) throw new TextTaggerException($"max batch tokens must be ≥ 1, got {maxBatchTokens}");
-        if (longTexts == LongTextMode.Window && (windowStride < 1 || windowStride > maxTokens - 2))
-            throw new TextTaggerException($"window stride must be in 1..{maxTokens - 2} tokens (the limit minus [CLS] and [SEP]), got {windowStride}");
+        if (longTexts == LongTextMode.Window && windowStride is { } stride) EncodedTexts.CheckStride(stride, maxTokens);
         _engine = engine;
         Tokenizer = tokenizer;
         MaxTokens = maxTokens;

@@ -113,5 +113,4 @@ public sealed class BertConfig
         $"{MaxPositionEmbeddings} positions, {TypeVocabSize} token types, dropout {HiddenDropoutProb:G}/{AttentionProbsDropoutProb:G}, " +
         $"pooling {LowercaseEnumConverter<PoolingMode>.Name(Pooling)}";
 
-    internal JsonObject ToJsonObject() => JsonNode.Parse(ToJson())!.AsObject();
 }

@@ -147,7 +147,7 @@ public class ExplainTests(RuleModelFixture model) : IClassFixture<RuleModelFixtu
 
         var unknown = CliRunner.Run("explain", "--model", model.Exported, "--label", "spam", "text");
         Assert.Equal(1, unknown.ExitCode);
-        Assert.Equal("error: --label spam: the model's labels are rude, hateful\n", unknown.Error);
+        Assert.Equal("error: 'spam' is not one of the model's labels (rude, hateful)\n", unknown.Error);
         var top = CliRunner.Run("explain", "--model", model.Exported, "--top", "0", "text");
         Assert.Equal(1, top.ExitCode);
         Assert.Equal("error: --top must be at least 1, got 0\n", top.Error);

@@ -24,10 +24,5 @@ public sealed record Explanation(string Text, IReadOnlyList<string> Labels, Pred
     public int LabelIndex(string label) => LabelIndex(Labels, label);
 
     /// <summary>Where <paramref name="label"/> stands in <paramref name="labels"/>; a clear error if it is not there.</summary>
-    public static int LabelIndex(IReadOnlyList<string> labels, string label)
-    {
-        for (int l = 0; l < labels.Count; l++)
-            if (labels[l] == label) return l;
-        throw new TextTaggerException($"unknown label '{label}' (the model's labels: {string.Join(", ", labels)})");
-    }
+    public static int LabelIndex(IReadOnlyList<string> labels, string label) => ModelFiles.LabelLookup.IndexOf(labels, label);
 }
