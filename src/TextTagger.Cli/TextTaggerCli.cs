@@ -73,6 +73,9 @@ public static class TextTaggerCli
                 config.Error.WriteLine($"(see: texttagger {CommandPath(parse.CommandResult)}--help)");
                 return 1;
             }
+            // SIGTERM cancels the verb and, by System.CommandLine's default, ends the process with 143 two seconds later:
+            // serve asks for its --shutdown-timeout instead, so requests in flight are answered and it exits 0.
+            if (ServeCommand.TerminationTimeout(parse) is { } drain) config.ProcessTerminationTimeout = drain;
             return parse.Invoke(config);
         }
         catch (TextTaggerException e)
