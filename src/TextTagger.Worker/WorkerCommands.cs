@@ -103,6 +103,10 @@ public static class WorkerCommands
         push.SetAction(async (parse, cancellation) =>
         {
             var options = pushStreams.Read(parse);
+            // The whole file is read once before the first entry goes out: a bad row is a one-line error with nothing
+            // pushed, never the first chunks of a file in the stream (a retry after the fix would push them twice).
+            using (var check = TextSources.Open(parse.GetValue(input)!, parse.GetValue(textColumn)!, parse.GetValue(idColumn)!))
+                foreach (var _ in check.Read()) cancellation.ThrowIfCancellationRequested();
             using var source = TextSources.Open(parse.GetValue(input)!, parse.GetValue(textColumn)!, parse.GetValue(idColumn)!);
             await using var redis = await Connect(options.Redis);
             var error = parse.InvocationConfiguration.Error;

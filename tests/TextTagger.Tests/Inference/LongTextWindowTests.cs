@@ -17,8 +17,13 @@ public sealed class WideTinyModelFixture : IDisposable
 
     readonly TempFolder _folder = new();
 
-    public WideTinyModelFixture() =>
+    public WideTinyModelFixture()
+    {
         Directory = TinyModelDirectory.Create(_folder.Combine("model"), TinyModelFixture.Labels, seed: 21, initializerRange: 0.5);
+        // The limit "trained with", as a fine-tuned directory says it: every command (and the worker, which has no
+        // --max-tokens) reads 10 tokens.
+        TextTagger.ModelFiles.HfFiles.WriteTokenizerConfig(Directory, doLowerCase: true, maxLength: MaxTokens);
+    }
 
     /// <summary>TorchSharp weights only (no model.onnx): every engine choice lands on TorchSharp.</summary>
     public string Directory { get; }
