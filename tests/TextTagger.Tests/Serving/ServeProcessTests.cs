@@ -83,7 +83,7 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
     {
         string keys = _folder.File("keys.txt", "# ops\nkey-one\n");
         using var served = await StartAsync("--model", model.Exported, "--api-key-file", keys, "--no-ui", "--no-micro-batching",
-            "--max-texts", "2", "--max-text-length", "40", "--max-body-bytes", "3000", "--max-file-texts", "3", "--max-queue-texts", "7",
+            "--max-texts", "2", "--max-text-length", "40", "--max-body-bytes", "3000", "--max-file-texts", "3", "--max-batch-tokens", "8",
             "--request-timeout", "5", "--shutdown-timeout", "5");
         var client = served.Client;
         Assert.Contains("the API is at", served.Process.Log);
@@ -110,6 +110,10 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
         using (var tagger = Tagger.Load(model.Exported))
         using (var json = JsonDocument.Parse(await ok.Content.ReadAsStringAsync()))
             ServerAssert.SameAsTagger(tagger, texts, json.RootElement);
+        // --max-batch-tokens 8: [CLS] + 4 words + [SEP] and [CLS] + 3 words + [SEP] padded together would be 12 tokens,
+        // so they run as two forward calls of 6 and 5.
+        Assert.Equal(2, await MetricAsync(client, "texttagger_batch_texts_count"));
+        Assert.Equal(11, await MetricAsync(client, "texttagger_batch_tokens_sum"));
 
         async Task<string> RefusedAsync(HttpContent content, string path = "/v1/predict")
         {
@@ -121,10 +125,11 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
         }
         Assert.Contains("2", await RefusedAsync(Json(new { texts = new[] { "a", "b", "c" } })));                   // --max-texts
         Assert.Contains("40", await RefusedAsync(Json(new { texts = new[] { new string('a', 41) } })));             // --max-text-length
-        await RefusedAsync(Json(new { texts = new[] { new string('a', 20), new string(' ', 3000) } }));           // --max-body-bytes
         await RefusedAsync(new StringContent("a\nb\nc\nd\n", Encoding.UTF8, "text/plain"), "/v1/predict/file?name=x.txt");   // --max-file-texts
         var file = await client.PostAsync("/v1/predict/file?name=x.txt", new StringContent("a\nb\nc\n", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        // --max-body-bytes, last: Kestrel closes a connection whose body it refused unread.
+        await RefusedAsync(Json(new { texts = new[] { new string('a', 20), new string(' ', 3000) } }));
 
         served.Process.Signal(Signals.Terminate);
         Assert.Equal(0, await served.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -163,7 +168,7 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
     public async Task A_client_that_disconnects_or_times_out_while_waiting_is_not_scored()
     {
         using var served = await StartAsync("--model", model.Exported, "--max-batch-delay-ms", "3000", "--max-batch-texts", "6",
-            "--request-timeout", "1");
+            "--request-timeout", "1", "--max-queue-texts", "8");
         var client = served.Client;
         const string scored = "texttagger_batch_texts_sum", gone = "texttagger_rejected_total{reason=\"client_gone\"}";
 
@@ -172,6 +177,11 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
         {
             var a = client.PostAsync("/v1/predict", Json(new { texts = new[] { "bad", "ugly", "rude", "hate", "sad" } }), abandon.Token);
             await WaitForMetricAsync(client, "texttagger_queue_texts", 5);
+            // --max-queue-texts 8: four more texts do not fit beside A's five, and are refused at once.
+            var full = await client.PostAsync("/v1/predict", Json(new { texts = new[] { "a", "b", "c", "d" } }));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
+            Assert.True(full.Headers.Contains("Retry-After"));
+            Assert.Equal(1, await MetricAsync(client, "texttagger_rejected_total{reason=\"queue_full\"}"));
             abandon.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a);
         }
