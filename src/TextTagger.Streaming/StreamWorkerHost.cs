@@ -9,6 +9,9 @@ namespace TextTagger.Streaming;
 /// console logging; runs until SIGTERM or Ctrl+C. `texttagger worker` and the TextTagger.Worker program call this.</summary>
 public static class StreamWorkerHost
 {
+    /// <summary>How long SIGTERM or Ctrl+C lets the batch in hand finish, by default.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
     public static IHost Build(Tagger tagger, StreamOptions streams, WorkerOptions options, TimeSpan? shutdownTimeout = null)
     {
         streams.Validate();
@@ -21,7 +24,7 @@ public static class StreamWorkerHost
             console.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout ?? DefaultShutdownTimeout);
         builder.Services.AddSingleton(tagger);
         builder.Services.AddSingleton(streams);
         builder.Services.AddSingleton(options);

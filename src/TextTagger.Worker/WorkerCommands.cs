@@ -42,6 +42,10 @@ public static class WorkerCommands
         }
     }
 
+    /// <summary>How long SIGTERM may take a worker (System.CommandLine's 2 s default ended it with 143 while the batch in
+    /// hand was still being scored): the host's shutdown timeout and a few seconds to stop.</summary>
+    public static readonly TimeSpan TerminationTimeout = StreamWorkerHost.DefaultShutdownTimeout + TimeSpan.FromSeconds(5);
+
     /// <summary>Adds the worker's options and action to <paramref name="command"/> (`texttagger worker`, or the
     /// TextTagger.Worker program's root command).</summary>
     public static T ConfigureWorker<T>(T command) where T : Command

@@ -149,6 +149,47 @@ public sealed class WorkerModelKindsTests(NGramModelFixture ngram, TinyModelFixt
         WindowAssert.AssertWindowAnswers(wide, answers, inputs.Select(i => (string)i[StreamEntries.TextField]!).ToArray());
     }
 
+    /// <summary>Entries of <paramref name="stream"/> read by group g and not acked (0 before the group exists).</summary>
+    static async Task<long> PendingAsync(IDatabase db, string stream)
+    {
+        try
+        {
+            return (await db.StreamPendingAsync(stream, "g")).PendingMessageCount;
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            return 0;
+        }
+    }
+
+    [Fact]
+    public async Task Sigterm_while_a_batch_takes_seconds_writes_and_acks_it_then_exits_0()
+    {
+        // One text of 400,000 words scored in windows of 8 (100,000 forward rows): several seconds on 2 cores, longer
+        // than System.CommandLine's default 2 s grace, after which the worker used to exit 143 with the batch unacked.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        var db = connection.GetDatabase();
+        string text = string.Join(' ', Enumerable.Range(0, 400_000).Select(i => TinyModelDirectory.Words[i * 7 % TinyModelDirectory.Words.Length]));
+        var entry = await db.StreamAddAsync("slow", [new NameValueEntry(StreamEntries.TextField, text)]);
+        using var worker = DotnetProcess.Cli(["worker", .. Worker(wide.Directory, redis.Address, "slow", "--engine", "torch", "--long-texts", "window",
+                                                                  "--max-text-length", "10000000")]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await PendingAsync(db, "slow") == 0)   // it holds the entry: scoring has begun
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker never read the entry: " + worker.Log);
+            await Task.Delay(10);
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        worker.Signal(Signals.Terminate);
+        int exit = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        log.WriteLine($"exit {exit} {clock.Elapsed.TotalSeconds:F1} s after SIGTERM\n{worker.Log}");
+        Assert.Equal(0, exit);
+        var result = Assert.Single(await db.StreamRangeAsync("slow:results"));
+        Assert.Equal(entry.ToString(), (string?)result[ResultWriter.InputIdField]);
+        Assert.Equal(0, (await db.StreamPendingAsync("slow", "g")).PendingMessageCount);
+    }
+
     [Fact]
     public async Task Stream_push_of_a_bad_file_is_a_one_line_error_and_pushes_nothing()
     {
