@@ -6,7 +6,8 @@ namespace TextTagger.Server;
 /// <summary>
 /// Runs an endpoint's scoring under the <see cref="AdmissionGate"/> and the per-request timeout: no room → 503 with
 /// Retry-After at once; not answered within <see cref="TaggerServerOptions.RequestTimeout"/> → 503 with Retry-After
-/// (the client may retry; nothing was half-answered).
+/// (the client may retry; nothing was half-answered); a client that disconnects first is counted as
+/// <c>texttagger_rejected_total{reason="client_gone"}</c> and its texts are not scored if scoring has not started.
 /// </summary>
 static class Admission
 {
@@ -39,6 +40,13 @@ static class Admission
             metrics.Rejected.WithLabels("timeout").Inc();
             return Busy(context, gate, "Timed out",
                 $"not answered within {options.RequestTimeout.TotalSeconds:0.#} s (the request timeout); retry after the Retry-After seconds");
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: its texts are dropped from the micro-batch they wait in, and nobody reads an answer
+            // (499, nginx's "client closed request", is what the HTTP metrics count).
+            metrics.Rejected.WithLabels("client_gone").Inc();
+            return Results.StatusCode(499);
         }
     }
 

@@ -14,7 +14,8 @@ namespace TextTagger.Server;
 /// </summary>
 public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDisposable
 {
-    sealed record Pending(IReadOnlyList<string> Texts, long Tokens, long Enqueued, TaskCompletionSource<IReadOnlyList<Prediction>> Done);
+    sealed record Pending(IReadOnlyList<string> Texts, long Tokens, long Enqueued, TaskCompletionSource<IReadOnlyList<Prediction>> Done,
+                          CancellationToken Cancellation);
 
     readonly Tagger _tagger;
     readonly int _maxTexts;
@@ -43,7 +44,7 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
     {
         long tokens = _maxTokens == long.MaxValue ? 0 : texts.Sum(t => (long)_tagger.Scorer.CountTokens(t));
         var pending = new Pending(texts, tokens, Stopwatch.GetTimestamp(),
-                                  new TaskCompletionSource<IReadOnlyList<Prediction>>(TaskCreationOptions.RunContinuationsAsynchronously));
+                                  new TaskCompletionSource<IReadOnlyList<Prediction>>(TaskCreationOptions.RunContinuationsAsynchronously), cancellation);
         await _queue.Writer.WriteAsync(pending, cancellation);
         return await pending.Done.Task.WaitAsync(cancellation);
     }
@@ -87,8 +88,14 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
         }
     }
 
-    void Run(List<Pending> batch, int textCount)
+    void Run(List<Pending> gathered, int textCount)
     {
+        // A request whose client went away (or whose timeout passed) while it waited is not scored.
+        var batch = new List<Pending>(gathered.Count);
+        foreach (var pending in gathered)
+            if (pending.Cancellation.IsCancellationRequested) pending.Done.TrySetCanceled(pending.Cancellation);
+            else batch.Add(pending);
+        if (batch.Count == 0) return;
         var texts = new List<string>(textCount);
         foreach (var pending in batch)
         {

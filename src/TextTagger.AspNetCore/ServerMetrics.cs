@@ -25,7 +25,7 @@ public sealed class ServerMetrics : IDisposable
         QueueTexts = factory.CreateGauge("texttagger_queue_texts", "Texts admitted and not yet answered (waiting or being scored)");
         QueueWait = factory.CreateHistogram("texttagger_queue_wait_seconds", "Time from admission to the start of scoring",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
-        Rejected = factory.CreateCounter("texttagger_rejected_total", "Requests refused before scoring, by reason", "reason");
+        Rejected = factory.CreateCounter("texttagger_rejected_total", "Requests refused or abandoned before scoring, by reason (queue_full, timeout, client_gone)", "reason");
         var info = factory.CreateGauge("texttagger_model_info", "The served model (value 1)", "model", "engine", "precision", "labels", "max_tokens");
         info.WithLabels(model.Name, model.Tagger.EngineName, model.Tagger.Precision.ToString().ToLowerInvariant(),
                         string.Join(",", model.Tagger.Labels), model.Tagger.MaxTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none").Set(1);

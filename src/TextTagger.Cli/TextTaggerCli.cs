@@ -72,6 +72,12 @@ public static class TextTaggerCli
                 config.Error.WriteLine($"(see: texttagger {CommandPath(parse.CommandResult)}--help)");
                 return 1;
             }
+            // SIGTERM cancels the verb and, by System.CommandLine's default, ends the process with 143 two seconds later:
+            // serve asks for its --shutdown-timeout instead, so requests in flight are answered and it exits 0, and a worker for
+            // the host's, so the batch in hand is written and acked.
+            if (ServeCommand.TerminationTimeout(parse) is { } drain) config.ProcessTerminationTimeout = drain;
+            if (parse.CommandResult.Command.Name == "worker" && parse.CommandResult.Parent is System.CommandLine.Parsing.CommandResult { Parent: null })
+                config.ProcessTerminationTimeout = TextTagger.Worker.WorkerCommands.TerminationTimeout;
             return parse.Invoke(config);
         }
         catch (TextTaggerException e)

@@ -10,6 +10,9 @@ namespace TextTagger.Streaming;
 /// in a host of your own, call <c>services.AddTextTaggerWorker(...)</c>.</summary>
 public static class StreamWorkerHost
 {
+    /// <summary>How long SIGTERM or Ctrl+C lets the batch in hand finish, by default.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
     public static IHost Build(Tagger tagger, StreamOptions streams, WorkerOptions options, TimeSpan? shutdownTimeout = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = false });
@@ -20,7 +23,7 @@ public static class StreamWorkerHost
             console.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout ?? DefaultShutdownTimeout);
         builder.Services.AddSingleton(tagger);
         builder.Services.AddTextTaggerWorker(new TextTaggerWorkerOptions { Streams = streams, Worker = options });
         return builder.Build();

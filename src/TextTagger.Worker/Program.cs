@@ -12,7 +12,7 @@ if (parse.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h"))
 }
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = WorkerCommands.TerminationTimeout });
 }
 catch (TextTaggerException e)
 {

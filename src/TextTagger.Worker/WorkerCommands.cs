@@ -42,6 +42,10 @@ public static class WorkerCommands
         }
     }
 
+    /// <summary>How long SIGTERM may take a worker (System.CommandLine's 2 s default ended it with 143 while the batch in
+    /// hand was still being scored): the host's shutdown timeout and a few seconds to stop.</summary>
+    public static readonly TimeSpan TerminationTimeout = StreamWorkerHost.DefaultShutdownTimeout + TimeSpan.FromSeconds(5);
+
     /// <summary>Adds the worker's options and action to <paramref name="command"/> (`texttagger worker`, or the
     /// TextTagger.Worker program's root command).</summary>
     public static T ConfigureWorker<T>(T command) where T : Command
@@ -102,6 +106,10 @@ public static class WorkerCommands
         push.SetAction(async (parse, cancellation) =>
         {
             var options = pushStreams.Read(parse);
+            // The whole file is read once before the first entry goes out: a bad row is a one-line error with nothing
+            // pushed, never the first chunks of a file in the stream (a retry after the fix would push them twice).
+            using (var check = TextSources.Open(parse.GetValue(input)!, parse.GetValue(textColumn)!, parse.GetValue(idColumn)!))
+                foreach (var _ in check.Read()) cancellation.ThrowIfCancellationRequested();
             using var source = TextSources.Open(parse.GetValue(input)!, parse.GetValue(textColumn)!, parse.GetValue(idColumn)!);
             await using var redis = await Connect(options.Redis);
             var error = parse.InvocationConfiguration.Error;

@@ -105,6 +105,16 @@ static class ServeCommand
         return command;
     }
 
+    /// <summary>How long SIGTERM may take when <paramref name="parse"/> runs serve: --shutdown-timeout for the requests
+    /// in flight and a few seconds to stop the host (null for other verbs, or a --shutdown-timeout the verb refuses).</summary>
+    public static TimeSpan? TerminationTimeout(ParseResult parse)
+    {
+        if (parse.CommandResult.Command.Name != "serve" || parse.CommandResult.Parent is not System.CommandLine.Parsing.CommandResult { Parent: null })
+            return null;
+        double shutdown = parse.GetValue<double>("--shutdown-timeout");
+        return double.IsFinite(shutdown) && shutdown is >= 0 and <= 86_400 ? TimeSpan.FromSeconds(shutdown + 5) : null;
+    }
+
     static TimeSpan Seconds(double seconds, string option) =>
         double.IsFinite(seconds) && seconds >= 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2
             ? TimeSpan.FromSeconds(seconds)

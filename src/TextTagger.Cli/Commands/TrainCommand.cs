@@ -140,6 +140,7 @@ static class TrainCommand
             try
             {
                 var summary = display.Run(() => trainer.Run(interrupt.Token));
+                if (trainer.AlreadyFinished) return Task.FromResult(0);   // --resume of a finished run: said so, nothing rewritten
                 TrainingReport.Write(console, summary);
 
                 // The seed ends with an evaluation of the best model on the held-out rows: do the same.

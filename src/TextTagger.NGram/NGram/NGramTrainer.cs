@@ -54,7 +54,7 @@ public static class NGramTrainer
         var tagger = new Tagger(scorer, train.LabelNames, LabelThresholds.Uniform(weights.Length, LabelThresholds.Default));
         var scores = ModelEvaluation.Score(tagger, validation);
         var tuned = F1ThresholdTuner.TuneThresholds(scores);
-        var thresholds = train.LabelNames.Select((label, i) => (label, (float)tuned[i])).ToDictionary(p => p.label, p => p.Item2);
+        var thresholds = train.LabelNames.Select((label, i) => (label, LabelThresholds.ToStored(tuned[i]))).ToDictionary(p => p.label, p => p.Item2);
         AtomicDirectory.Write(modelDirectory, folder =>
         {
             ml.Model.Save(featurizer, texts.Schema, Path.Combine(folder, NGramFiles.FeaturizerFile));

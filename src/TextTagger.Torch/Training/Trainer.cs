@@ -102,6 +102,12 @@ public sealed class Trainer
         if (!_resuming && TrainingCheckpoint.Exists(_outputDirectory))
             throw new TextTaggerException($"{_outputDirectory} already holds a training run; continue it with --resume {_outputDirectory}, or choose another --out");
         var resumeState = _resuming ? TrainingCheckpoint.ReadState(_outputDirectory) : null;
+        if (resumeState != null && FinishedRun(resumeState.Progress) is { } finished) return finished;
+        if (!File.Exists(_dataPath)) throw new TextTaggerException($"{_dataPath}: file not found");
+        _dataSha256 ??= TrainingCheckpoint.Fingerprint(_dataPath);
+        if (resumeState?.DataSha256 is { } started && started != _dataSha256)
+            throw new TextTaggerException($"{_dataPath}: the data file changed since the run started (SHA-256 {_dataSha256[..12]}…, was {started[..12]}…); " +
+                                          $"resume it with the same file, or start a new run with --overwrite");
 
         var data = TrainingData.Prepare(_dataPath, _loadOptions, o, _outputDirectory, _observer.Message);
         using var pretrained = PretrainedModel.Load(o.Model, data.LabelNames, o.Pooling);
@@ -136,8 +142,8 @@ public sealed class Trainer
 
         var run = new RunState(progress, Stopwatch.StartNew());
         var checkpointDue = new CheckpointClock(o);
-        bool stoppedEarly = false;
-        for (int epoch = progress.Epoch; epoch <= o.Epochs && run.Progress.GlobalStep < totalSteps; epoch++)
+        bool stoppedEarly = resumeState != null && StoppedEarly(progress, o);   // killed before train.json was written
+        for (int epoch = progress.Epoch; !stoppedEarly && epoch <= o.Epochs && run.Progress.GlobalStep < totalSteps; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             // A run resumed mid-epoch gets the epoch's scores so far back, so its train AUROC covers the whole epoch.
@@ -225,9 +231,33 @@ public sealed class Trainer
             duration, progress.EpochExamples / Math.Max(duration.TotalSeconds, 1e-9), ProcessMemory.CurrentRssBytes);
     }
 
+    /// <summary>A resumed run that has nothing left to do — every epoch done, stopped early, or --max-steps reached —
+    /// and whose train.json was written: its summary, untouched (null: there is training or the summary left).</summary>
+    TrainingSummary? FinishedRun(TrainingProgress progress)
+    {
+        var o = _options;
+        bool done = (progress.StepsDoneInEpoch == 0 && progress.Epoch > o.Epochs) || StoppedEarly(progress, o) || progress.GlobalStep >= (o.MaxSteps ?? int.MaxValue);
+        string summaryPath = Path.Combine(_outputDirectory, SummaryFile);
+        if (!done || !File.Exists(summaryPath)) return null;
+        var summary = TrainingSummary.Read(summaryPath);
+        AlreadyFinished = true;
+        _observer.Message($"{_outputDirectory}: the run is finished ({summary.Epochs} epoch(s){(summary.StoppedEarly ? ", stopped early" : "")}, " +
+                          $"best epoch {summary.BestEpoch}); nothing to resume — its model is in {summary.ModelDirectory}");
+        return summary;
+    }
+
+    /// <summary>The early-stopping policy ended the run at the checkpoint's epoch end.</summary>
+    static bool StoppedEarly(TrainingProgress progress, TrainingOptions options) =>
+        progress.StepsDoneInEpoch == 0 && progress.History.Count > 0 && progress.EpochsWithoutImprovement >= options.Patience;
+
+    /// <summary>True after <see cref="Run"/> when the resumed run had already finished: nothing was trained or written.</summary>
+    public bool AlreadyFinished { get; private set; }
+
+    string? _dataSha256;
+
     void SaveCheckpoint(RunState run, nn.Module model, OptimizerSetup optimizer, EvaluationAccumulator? trainScores, WeightAverage? average) =>
         TrainingCheckpoint.Save(_outputDirectory,
-            new TrainingCheckpoint.State(_dataPath, _loadOptions, _options, run.Progress with { ElapsedSeconds = run.ElapsedSeconds }),
+            new TrainingCheckpoint.State(_dataPath, _loadOptions, _options, run.Progress with { ElapsedSeconds = run.ElapsedSeconds }, _dataSha256),
             model, optimizer.Optimizer, trainScores, average == null ? null : folder => average.Save(Path.Combine(folder, WeightAverage.FileName)));
 
     /// <summary>When the next mid-epoch checkpoint is due: every N steps, or once the interval has passed since the

@@ -50,7 +50,17 @@ public static class TrainingCheckpoint
     const string RngFile = "rng.bin";
     const string TrainScoresFile = "train-scores.bin";
 
-    public sealed record State(string DataPath, Data.CsvLoadOptions LoadOptions, TrainingOptions Options, TrainingProgress Progress);
+    /// <param name="DataSha256">The data file's SHA-256 when the run started (null in checkpoints written before it
+    /// was recorded): a resumed run refuses a file that changed, since its split and batches would no longer match.</param>
+    public sealed record State(string DataPath, Data.CsvLoadOptions LoadOptions, TrainingOptions Options, TrainingProgress Progress,
+                               string? DataSha256 = null);
+
+    /// <summary>The SHA-256 of a file's bytes, as lowercase hex.</summary>
+    public static string Fingerprint(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
 
     static readonly JsonSerializerOptions Json = new()
     {

@@ -22,7 +22,7 @@ internal sealed class BestModelPolicy(TrainingOptions options, string modelDirec
     public void Save(PretrainedModel pretrained, LabelledScores validationScores, ITrainingObserver observer)
     {
         var tuned = F1ThresholdTuner.TuneThresholds(validationScores);
-        var thresholds = pretrained.Labels.Select((label, i) => (label, (float)tuned[i])).ToDictionary(p => p.label, p => p.Item2);
+        var thresholds = pretrained.Labels.Select((label, i) => (label, LabelThresholds.ToStored(tuned[i]))).ToDictionary(p => p.label, p => p.Item2);
         pretrained.Save(modelDirectory, thresholds, options.MaxTokens);
         observer.Message($"saved best model to {modelDirectory}");
     }

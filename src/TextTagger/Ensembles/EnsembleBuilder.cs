@@ -68,7 +68,7 @@ public static class EnsembleBuilder
         var combined = Combine(logits, weights);
         var scores = LabelledScores.FromMatrix(LogitsRunner.Probabilities(combined), truth, labels);
         var tuned = F1ThresholdTuner.TuneThresholds(scores);
-        var thresholds = labels.Select((label, i) => (label, (float)tuned[i])).ToDictionary(p => p.label, p => p.Item2);
+        var thresholds = labels.Select((label, i) => (label, LabelThresholds.ToStored(tuned[i]))).ToDictionary(p => p.label, p => p.Item2);
 
         var members = memberDirectories.Select((dir, i) => new EnsembleMember(
             Path.Combine(EnsembleFiles.MembersFolder, $"{i + 1}-{MemberName(dir)}"), Path.GetFullPath(dir))).ToArray();

@@ -11,6 +11,15 @@ public static class LabelThresholds
 
     public static bool IsPositive(double score, double threshold) => score >= threshold;
 
+    /// <summary>A tuned threshold as thresholds.json stores it (float32): the largest float at or below it. A tuned
+    /// threshold is one of the scores, and the nearest float may lie above that score, which would untag the very row
+    /// the threshold was chosen for (seen on ensembles: F1 on the tune rows 0.78 instead of the tuned 0.80).</summary>
+    public static float ToStored(double threshold)
+    {
+        float stored = (float)threshold;
+        return stored > threshold ? MathF.BitDecrement(stored) : stored;
+    }
+
     /// <summary>The one check of a user's threshold (--threshold on predict, evaluate, serve): a number in [0, 1].
     /// NaN fails it (every comparison with NaN is false, so a NaN threshold would tag nothing).</summary>
     public static double Validate(double threshold, string option = "Threshold") =>
