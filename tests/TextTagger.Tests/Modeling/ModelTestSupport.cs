@@ -19,13 +19,7 @@ static class ModelTestSupport
 
     public static BertForMultiLabelClassification TinyModel(int labels = 3, PoolingMode pooling = PoolingMode.Cls, int seed = 7)
     {
-        BertForMultiLabelClassification model;
-        lock (TestSupport.TorchRandom.Gate)
-        {
-            manual_seed(seed);
-            model = new BertForMultiLabelClassification(TinyConfig(pooling), labels);
-            model.InitializeWeights();
-        }
+        var model = TinyModelDirectory.SeededModel(TinyConfig(pooling), labels, seed);
         model.eval();
         return model;
     }
