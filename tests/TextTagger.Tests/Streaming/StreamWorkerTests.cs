@@ -121,11 +121,10 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
     public async Task Redis_restarted_mid_run_loses_nothing_and_the_worker_says_so_once()
     {
         await using var redis = await RedisServer.StartAsync();
-        var connection = await redis.ConnectAsync();
         Push(redis, 1000);
         using var worker = DotnetProcess.Worker(StreamFleet.WorkerArguments(model.Exported, redis.Address, "w", "--batch", "50"));
-        await StreamFleet.WaitForResultsAsync(connection.GetDatabase(), 200, TimeSpan.FromSeconds(60));
-        await connection.DisposeAsync();
+        await using (var connection = await redis.ConnectAsync())   // closed before the restart, and whatever happens
+            await StreamFleet.WaitForResultsAsync(connection.GetDatabase(), 200, TimeSpan.FromSeconds(60));
         await redis.RestartAsync(TimeSpan.FromSeconds(2));
 
         using var again = await redis.ConnectAsync();
