@@ -85,6 +85,9 @@ public sealed class DotnetProcess : IDisposable
         return new DotnetProcess(ChildProcess.Start(start));   // dies with the test host
     }
 
+    /// <summary>Completes when the process ends.</summary>
+    public Task Exited => _process.WaitForExitAsync();
+
     public void Signal(int signal) => Signals.Send(_process.Id, signal);
 
     /// <summary>The exit code, once the process has ended (within <paramref name="timeout"/>).</summary>
