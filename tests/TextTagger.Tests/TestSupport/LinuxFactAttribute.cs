@@ -8,4 +8,18 @@ public sealed class LinuxFactAttribute : FactAttribute
     {
         if (!OperatingSystem.IsLinux()) Skip = $"Linux only: {what}";
     }
+
+    /// <summary>An environment variable that, when set, takes the setting out of the program's hands: the test is
+    /// reported as skipped, naming it.</summary>
+    public string? UnlessSet
+    {
+        get => _unlessSet;
+        init
+        {
+            _unlessSet = value;
+            if (Skip == null && value != null && Environment.GetEnvironmentVariable(value) != null) Skip = $"{value} is set: glibc takes it instead";
+        }
+    }
+
+    readonly string? _unlessSet;
 }
