@@ -63,8 +63,8 @@ public class ExportErrorTests
         double measured = OnnxExportTests.ModelMaxAbsDiff(expected, int8.PredictLogits(texts));
         double signal = expected.Cast<float>().Max(x => Math.Abs((double)x));
         Assert.True(signal > 0.5, $"max |logit| {signal}: too close to 0 to measure int8 against");
-        Assert.True(printed > 0 && printed <= 0.05 * signal, $"printed max |Δ logit| {printed} against logits up to {signal}");
-        Assert.True(measured > 0 && measured <= 0.05 * signal, $"measured max |Δ logit| {measured} against logits up to {signal}");
+        Assert.True(printed > 0 && printed <= 0.1 * signal, $"printed max |Δ logit| {printed} against logits up to {signal}");
+        Assert.True(measured > 0 && measured <= 0.1 * signal, $"measured max |Δ logit| {measured} against logits up to {signal}");
         var info = CliRunner.Run("model", "info", "--model", folder["onnx"]);
         Assert.True(info.ExitCode == 0, info.Error);
         Assert.Matches(@"labels:        toxic, insult\n", info.Output);
