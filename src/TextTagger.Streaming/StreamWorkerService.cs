@@ -31,6 +31,10 @@ public sealed class StreamWorkerService(Tagger tagger, StreamOptions streams, Wo
         log.LogInformation("worker {Consumer}: group {Group} on {Stream} at {Redis}, results to {Results}, dead letters to {Dead}; model {Model}",
                            streams.Consumer, streams.Group, streams.Stream, streams.Redis, streams.Results, streams.DeadLetters, tagger.Source);
 
+        // Said the moment SIGTERM (or Ctrl+C) arrives, before the batch in hand is finished: operators and tests see the
+        // worker has been told.
+        await using var stopping = stop.Register(() => log.LogInformation("worker {Consumer} stopping: finishing the batch in hand", streams.Consumer));
+
         // Lost and back are said once each per outage, whether the client noticed first (its events) or a command did.
         var outage = new Outage(log, streams.Redis);
         redis.ConnectionFailed += (_, e) => outage.Lost(e.Exception?.Message ?? e.FailureType.ToString());

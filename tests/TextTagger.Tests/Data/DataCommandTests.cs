@@ -39,11 +39,31 @@ public class DataCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         var train = CsvDatasetReader.Load(Path.Combine(output, "train.csv"));
         var validation = CsvDatasetReader.Load(Path.Combine(output, "validation.csv"));
-        var expected = DatasetSplitter.SplitAndBalance(CsvDatasetReader.Load(csv), 0.1, 50, 5);
-        Assert.Equal(expected.Train.Rows.Select(r => (r.Id, r.Text, r.Labels[0], r.Labels[1])),
-                     train.Rows.Select(r => (r.Id, r.Text, r.Labels[0], r.Labels[1])));
-        Assert.Equal(expected.Validation.Rows.Select(r => r.Id), validation.Rows.Select(r => r.Id));
+        // Expected from how the input was written, not from the splitter: row i is "text i\nwith "quote"", toxic when
+        // i % 3 == 0, threat when i % 7 == 0 — 86 tagged rows and 114 untagged.
+        (string Text, byte Toxic, byte Threat) Written(string id)
+        {
+            int i = int.Parse(id[1..]);
+            return ($"text {i}\nwith \"quote\"", (byte)(i % 3 == 0 ? 1 : 0), (byte)(i % 7 == 0 ? 1 : 0));
+        }
+        static bool Tagged(int i) => i % 3 == 0 || i % 7 == 0;
+        Assert.All(train.Rows.Concat(validation.Rows), r => Assert.Equal(Written(r.Id!), (r.Text, r.Labels[0], r.Labels[1])));
+        Assert.Equal(20, validation.Count);                                             // 10 % of 200
+        var validationIds = validation.Rows.Select(r => r.Id!).ToHashSet();
+        Assert.Equal(20, validationIds.Count);
+        Assert.DoesNotContain(train.Rows, r => validationIds.Contains(r.Id!));
+        // Training keeps every tagged row outside validation, and 50 of the untagged ones (--balance 50).
+        var taggedOutside = Enumerable.Range(0, 200).Where(i => Tagged(i) && !validationIds.Contains($"r{i}")).Select(i => $"r{i}");
+        Assert.Equal(taggedOutside.Order(), train.Rows.Where(r => r.IsTagged).Select(r => r.Id).Order());
         Assert.Equal(50, train.Rows.Count(r => !r.IsTagged));
+        Assert.Equal(50, train.Rows.Where(r => !r.IsTagged).Select(r => r.Id).Distinct().Count());
+        // The seed decides: the same seed gives the same files, another seed another validation part.
+        string again = _folder.Combine("split-again"), other = _folder.Combine("split-other");
+        Assert.Equal(0, CliRunner.Run("data", "split", "--data", csv, "--out", again, "--val-fraction", "0.1", "--balance", "50", "--seed", "5").ExitCode);
+        Assert.Equal(0, CliRunner.Run("data", "split", "--data", csv, "--out", other, "--val-fraction", "0.1", "--balance", "50", "--seed", "6").ExitCode);
+        foreach (var file in new[] { "train.csv", "validation.csv" })
+            Assert.Equal(File.ReadAllText(Path.Combine(output, file)), File.ReadAllText(Path.Combine(again, file)));
+        Assert.NotEqual(File.ReadAllText(Path.Combine(output, "validation.csv")), File.ReadAllText(Path.Combine(other, "validation.csv")));
         Assert.False(File.Exists(Path.Combine(output, "tune.csv")));
 
         // A tune part comes out of the training rows only: the validation rows stay the same, no row is in two parts.

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Onnx;
+using TextTagger.Inference;
 using TextTagger.Export;
 using TextTagger.Tests.TestSupport;
 
@@ -44,11 +47,24 @@ public class ExportErrorTests
     public void Export_prints_the_parity_model_info_reads_it_and_overwrite_replaces_it()
     {
         using var folder = new TempFolder();
-        string model = TinyModelDirectory.Create(folder["model"], Labels);
+        // Weights 10× BERT's usual spread: logits of order 1, so the int8 error has a signal to be small against.
+        string model = TinyModelDirectory.Create(folder["model"], Labels, initializerRange: 0.2);
         var first = CliRunner.Run("export", "--model", model, "--out", folder["onnx"], "--quantize", "int8");
         Assert.True(first.ExitCode == 0, first.Error);
         // 2 layers × (q, k, v, attention output, intermediate, output) + the [CLS] pooler + the classifier.
-        Assert.Matches(@"exported .*model\.onnx \(int8, [0-9.]+ MB, 14 matrix products in int8\); ONNX Runtime vs TorchSharp on 6 probe texts: max \|Δ logit\| ", first.Output);
+        var parity = Regex.Match(first.Output, @"exported .*model\.onnx \(int8, [0-9.]+ MB, 14 matrix products in int8\); ONNX Runtime vs TorchSharp on 6 probe texts: max \|Δ logit\| ([0-9.eE+-]+)");
+        Assert.True(parity.Success, first.Output);
+        double printed = double.Parse(parity.Groups[1].Value, CultureInfo.InvariantCulture);
+        // The figure, bounded, and an independent measurement: both engines loaded here, on texts of our own.
+        using var torch = Tagger.Load(model);
+        using var int8 = Tagger.Load(folder["onnx"]);
+        string[] texts = ["good nice kind", "bad", "ugly rude angry hate hate hate w1 w2 w3", "love", "", "calm w5 w7 happy sad w40 w41 w42 w43"];
+        var expected = torch.PredictLogits(texts);
+        double measured = OnnxExportTests.ModelMaxAbsDiff(expected, int8.PredictLogits(texts));
+        double signal = expected.Cast<float>().Max(x => Math.Abs((double)x));
+        Assert.True(signal > 0.5, $"max |logit| {signal}: too close to 0 to measure int8 against");
+        Assert.True(printed > 0 && printed <= 0.1 * signal, $"printed max |Δ logit| {printed} against logits up to {signal}");
+        Assert.True(measured > 0 && measured <= 0.1 * signal, $"measured max |Δ logit| {measured} against logits up to {signal}");
         var info = CliRunner.Run("model", "info", "--model", folder["onnx"]);
         Assert.True(info.ExitCode == 0, info.Error);
         Assert.Matches(@"labels:        toxic, insult\n", info.Output);

@@ -6,11 +6,13 @@ using TextTagger.Tests.TestSupport;
 
 namespace TextTagger.Tests.Export;
 
-/// <summary>The bundled MiniLM with a random head, exported: fp32 equal to TorchSharp on real comments, int8 close.</summary>
+/// <summary>The bundled MiniLM with a random head, exported: fp32 equal to TorchSharp on real comments, int8 close
+/// relative to how much the logits vary.</summary>
 [Collection(MiniLmCollection.Name)]
 public sealed class MiniLmExportTests : IDisposable
 {
     static readonly string[] Labels = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"];
+    const double CorrelationBound = 0.95;
     readonly TempFolder _folder = new();
     readonly string _model;
     readonly string[] _comments = SharedData.Comments.Take(256).ToArray();
@@ -48,17 +50,28 @@ public sealed class MiniLmExportTests : IDisposable
         using var torch = Tagger.Load(_model);
         using var int8 = Tagger.Load(_folder["int8"]);
         Assert.Equal(TextTagger.Inference.Engines.Precision.Int8, int8.Precision);
-        var expected = torch.PredictProbabilities(_comments);
-        var actual = int8.PredictProbabilities(_comments);
-        double mean = 0, max = 0;
-        foreach (var (a, b) in expected.Cast<double>().Zip(actual.Cast<double>()))
+        // Compared as logits against how much the fp32 logits vary across the comments (a random head's probabilities
+        // all sit near 0.5, where a tolerance on probabilities would be as large as the signal).
+        var expected = torch.PredictLogits(_comments);
+        var actual = int8.PredictLogits(_comments);
+        var fp32 = expected.Cast<float>().Select(x => (double)x).ToArray();
+        double mean = fp32.Average(), spread = Math.Sqrt(fp32.Average(x => (x - mean) * (x - mean)));
+        var errors = fp32.Zip(actual.Cast<float>(), (a, b) => Math.Abs(a - b)).ToArray();
+        double meanError = errors.Average(), maxError = errors.Max();
+        Assert.True(meanError > 0, "int8 cannot be exactly fp32");
+        // Measured on the Intel Xeon (AMX) of 2026-12-05: mean 0.105 sd, max 0.72 sd, correlation 0.99 (toxic).
+        Assert.True(meanError < 0.2 * spread && maxError < 1.0 * spread,
+                    $"mean |Δ logit| {meanError:G3}, max {maxError:G3}, against a spread (sd) of the fp32 logits of {spread:G3}");
+        // …and int8 orders the comments as fp32 does, label by label.
+        for (int l = 0; l < Labels.Length; l++)
         {
-            mean += Math.Abs(a - b);
-            max = Math.Max(max, Math.Abs(a - b));
+            var a = Enumerable.Range(0, _comments.Length).Select(i => (double)expected[i, l]).ToArray();
+            var b = Enumerable.Range(0, _comments.Length).Select(i => (double)actual[i, l]).ToArray();
+            double ma = a.Average(), mb = b.Average();
+            double r = a.Zip(b, (x, y) => (x - ma) * (y - mb)).Sum()
+                       / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(y => (y - mb) * (y - mb)));
+            Assert.True(r > CorrelationBound, $"{Labels[l]}: correlation of int8 and fp32 logits {r:F4}");
         }
-        mean /= expected.Length;
-        Assert.True(mean < 0.01 && max < 0.05, $"mean |Δp| {mean}, max {max}");
-        Assert.True(mean > 0, "int8 cannot be exactly fp32");
     }
 
     public void Dispose() => _folder.Dispose();

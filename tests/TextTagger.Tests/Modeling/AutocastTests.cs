@@ -11,7 +11,8 @@ public class AutocastTests
     public void Bf16_autocast_trains_float32_weights_and_stays_close_to_float32(PoolingMode pooling)
     {
         using var scope = NewDisposeScope();
-        using var model = ModelTestSupport.TinyModel(pooling: pooling);   // eval: no dropout, so both runs see the same network
+        // eval: no dropout, so both runs see the same network; weights of spread 0.2: logits of order 1, not ≈ 0.
+        using var model = ModelTestSupport.TinyModel(pooling: pooling, initializerRange: 0.2);
         var (ids, mask) = ModelTestSupport.TinyBatch();
         var targets = tensor(new float[] { 1, 0, 0, 0, 1, 1, 0, 0, 0 }, [3, 3]);
 
@@ -21,8 +22,11 @@ public class AutocastTests
         Assert.Equal(ScalarType.Float32, bf16Logits.dtype);
         Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
         float diff = ModelTestSupport.MaxAbsDiff(fp32Logits, bf16Logits);
+        float signal = fp32Logits.abs().max().item<float>();
+        Assert.True(signal > 0.5f, $"max |logit| {signal}: too close to 0 to compare against");
         Assert.True(diff > 0, "bf16 autocast must change the arithmetic");
-        Assert.True(diff < 0.05f, $"bf16 logits differ from fp32 by {diff}");
+        // bfloat16 keeps 8 bits of mantissa (0.4 % per rounding): a few percent of the logits' size after two layers.
+        Assert.True(diff < 0.03f * signal, $"bf16 logits differ from fp32 by {diff}, logits up to {signal}");
         // The same parameters get float32 gradients, pointing the same way as in float32 (the key bias's gradient is
         // zero in exact arithmetic — softmax ignores a constant shift — so both are rounding noise and are skipped).
         Assert.Equal(fp32Grads.Keys.Order(), bf16Grads.Keys.Order());

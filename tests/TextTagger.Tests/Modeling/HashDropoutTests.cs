@@ -1,8 +1,10 @@
 using TextTagger.Modeling;
+using TextTagger.Tests.TestSupport;
 using static TorchSharp.torch;
 
 namespace TextTagger.Tests.Modeling;
 
+[Collection(TorchRandomCollection.Name)]   // seeds libtorch's global generator and draws mask keys from it
 public class HashDropoutTests
 {
     /// <summary>The mask drops p of the elements (binomial bounds), keeps the rest at exactly 1/(1 − p) in the type,

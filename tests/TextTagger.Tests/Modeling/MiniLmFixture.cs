@@ -10,33 +10,47 @@ namespace TextTagger.Tests.Modeling;
 public sealed class MiniLmFixture : IDisposable
 {
     readonly string cacheRoot = Path.Combine(Path.GetTempPath(), "texttagger-cache-" + Guid.NewGuid().ToString("N"));
-    readonly string? previous = Environment.GetEnvironmentVariable("TEXTTAGGER_CACHE");
+    readonly TestSupport.ProcessWideSettings _settings = new();
 
-    public PretrainedModel Converted { get; }
-    public PretrainedModel Cached { get; }
-    public TimeSpan ConvertTime { get; }
-    public TimeSpan CachedLoadTime { get; }
-    public long RssAfterCachedLoad { get; }
+    public PretrainedModel Converted { get; private set; } = null!;
+    public PretrainedModel Cached { get; private set; } = null!;
+    public TimeSpan ConvertTime { get; private set; }
+    public TimeSpan CachedLoadTime { get; private set; }
+    public long RssAfterCachedLoad { get; private set; }
 
     public MiniLmFixture()
     {
         Environment.SetEnvironmentVariable("TEXTTAGGER_CACHE", cacheRoot);
         TorchRuntime.SetThreads(2);
-        var clock = Stopwatch.StartNew();
-        Converted = PretrainedModel.Load("minilm");
-        ConvertTime = clock.Elapsed;
-        clock.Restart();
-        Cached = PretrainedModel.Load("minilm");
-        CachedLoadTime = clock.Elapsed;
-        RssAfterCachedLoad = Process.GetCurrentProcess().WorkingSet64;
+        _settings.Run(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            Converted = PretrainedModel.Load("minilm");
+            ConvertTime = clock.Elapsed;
+            clock.Restart();
+            Cached = PretrainedModel.Load("minilm");
+            CachedLoadTime = clock.Elapsed;
+            RssAfterCachedLoad = Process.GetCurrentProcess().WorkingSet64;
+        }, new Cleanup(this));
+    }
+
+    /// <summary>What a failed constructor leaves: the models it loaded and the cache folder.</summary>
+    sealed class Cleanup(MiniLmFixture fixture) : IDisposable
+    {
+        public void Dispose() => fixture.DisposeOwned();
+    }
+
+    void DisposeOwned()
+    {
+        Converted?.Dispose();
+        Cached?.Dispose();
+        if (Directory.Exists(cacheRoot)) Directory.Delete(cacheRoot, recursive: true);
     }
 
     public void Dispose()
     {
-        Converted.Dispose();
-        Cached.Dispose();
-        Environment.SetEnvironmentVariable("TEXTTAGGER_CACHE", previous);
-        if (Directory.Exists(cacheRoot)) Directory.Delete(cacheRoot, recursive: true);
+        DisposeOwned();
+        _settings.Dispose();
     }
 }
 

@@ -18,6 +18,9 @@ public sealed class LiveServer : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>The running service's services (its admission gate, metrics…).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<LiveServer> StartAsync(TaggerServerOptions options)
     {
         var app = TaggerServer.Build(options with { Urls = "http://127.0.0.1:0", LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });

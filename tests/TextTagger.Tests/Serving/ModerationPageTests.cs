@@ -10,11 +10,12 @@ using Xunit.Abstractions;
 namespace TextTagger.Tests.Serving;
 
 /// <summary>The moderation page in a real headless Chromium, against the service on a loopback port, serving the
-/// tiny rule model's ONNX export ("rude" → rude, "hate" → hateful). Screenshots go to the test output folder.</summary>
+/// tiny rule model's ONNX export ("rude" → rude, "hate" → hateful). Screenshots go to a folder of the system's temp
+/// folder (texttagger-screenshots, replaced by each run; its path is in the test output), never into bin/.</summary>
 [Collection(TorchRandomCollection.Name)]
 public sealed class ModerationPageTests(RuleModelFixture model, ITestOutputHelper log) : IClassFixture<RuleModelFixture>
 {
-    static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    static readonly string Screenshots = Path.Combine(Path.GetTempPath(), "texttagger-screenshots");
 
     TaggerServerOptions Options => new() { Model = new() { ModelPath = model.Exported }, MaxTextLength = 60 };
 
@@ -84,7 +85,7 @@ public sealed class ModerationPageTests(RuleModelFixture model, ITestOutputHelpe
     [Fact]
     public async Task Api_errors_and_a_stopped_server_show_clear_messages()
     {
-        var server = await LiveServer.StartAsync(Options);
+        await using var server = await LiveServer.StartAsync(Options);
         await using var browser = await HeadlessChromium.LaunchAsync();
         var page = await OpenAsync(browser, server.Url);
 
@@ -99,7 +100,7 @@ public sealed class ModerationPageTests(RuleModelFixture model, ITestOutputHelpe
         await page.ClickAsync("#check");
         Assert.Equal("Type or paste a comment first.", await page.EvaluateExpressionAsync<string>("document.getElementById('texts-error').textContent"));
 
-        await server.DisposeAsync();
+        await server.StopAsync();   // the page's server goes away; disposed at the end of the test either way
         await page.TypeAsync("#texts", "w1 rude");
         await page.ClickAsync("#check");
         await page.WaitForFunctionAsync("() => document.getElementById('texts-error').textContent.includes('not answering')");

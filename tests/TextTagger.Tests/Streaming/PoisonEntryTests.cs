@@ -31,7 +31,9 @@ public sealed class PoisonEntryTests(TinyModelFixture model) : IClassFixture<Tin
         using var tagger = Tagger.Load(model.Exported);
         var options = new WorkerOptions { MaxTextLength = 100, MaxDeliveries = 3, ClaimIdle = TimeSpan.FromMilliseconds(1) };
         var worker = new StreamTagger(tagger, db, streams, options, NullLogger.Instance);
-        await Task.Delay(20);
+        // The ghost's entry is claimable once Redis reports it idle for the claim time.
+        await Eventually.TrueAsync(async () => (await db.StreamPendingMessagesAsync(streams.Stream, streams.Group, 10, "ghost"))
+                                                   .All(p => p.IdleTimeInMilliseconds >= 1), TimeSpan.FromSeconds(10), "the ghost's entry is idle");
         while (await worker.StepAsync() > 0) { }
 
         var dead = (await db.StreamRangeAsync(streams.DeadLetters)).ToDictionary(e => (string)e[ResultWriter.InputIdField]!);

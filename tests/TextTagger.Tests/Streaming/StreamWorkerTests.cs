@@ -54,18 +54,15 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
         Assert.Contains("worker b stopped", b.Log);
     }
 
-    /// <summary>Starts a worker and returns once it holds entries it has read and not yet acked (it is mid-batch).</summary>
-    static async Task<DotnetProcess> StartAndCatchMidBatchAsync(IDatabase db, string[] arguments, string consumer)
+    /// <summary>Starts a worker whose Redis traffic goes through <paramref name="proxy"/>, and returns once it is
+    /// provably mid-batch: it has read a batch and its script that writes the results and acks them is held at the proxy.</summary>
+    static async Task<DotnetProcess> StartAndCatchMidBatchAsync(RedisProxy proxy, Func<string, string[]> arguments)
     {
-        var worker = DotnetProcess.Worker(arguments);
+        var worker = DotnetProcess.Worker(arguments(proxy.Address));
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (await StreamFleet.PendingOfAsync(db, consumer) == 0)
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker never held a batch: " + worker.Log);
-                await Task.Delay(1);
-            }
+            if (await Task.WhenAny(proxy.Held, worker.Exited).WaitAsync(TimeSpan.FromSeconds(120)) != proxy.Held)
+                throw new InvalidOperationException("the worker ended before it wrote a batch: " + worker.Log);
             return worker;
         }
         catch
@@ -75,6 +72,9 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
         }
     }
 
+    /// <summary>A proxy that holds the worker's first write of results (the ResultWriter's script, sent as EVALSHA or EVAL).</summary>
+    static RedisProxy HoldingResults(RedisServer redis) => new(redis.Address, "EVALSHA", "EVAL");
+
     [Fact]
     public async Task A_worker_killed_mid_batch_has_its_entries_claimed_and_scored_by_another()
     {
@@ -82,12 +82,15 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
         using var connection = await redis.ConnectAsync();
         var db = connection.GetDatabase();
         Push(redis, 2000);
-        using var doomed = await StartAndCatchMidBatchAsync(db, StreamFleet.WorkerArguments(model.Exported, redis.Address, "doomed", "--batch", "400"), "doomed");
-        doomed.Signal(Signals.Kill);
-        Assert.NotEqual(0, await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        await using (var proxy = HoldingResults(redis))
+        {
+            using var doomed = await StartAndCatchMidBatchAsync(proxy, address => StreamFleet.WorkerArguments(model.Exported, address, "doomed", "--batch", "400"));
+            doomed.Signal(Signals.Kill);
+            Assert.NotEqual(0, await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        }
         long orphaned = await StreamFleet.PendingOfAsync(db, "doomed");
         log.WriteLine($"killed with {orphaned} entries read and not acked");
-        Assert.True(orphaned > 0, "the worker was killed after it acked its batch");
+        Assert.Equal(400, orphaned);   // its whole first batch, read and never acked
 
         using var heir = DotnetProcess.Worker(StreamFleet.WorkerArguments(model.Exported, redis.Address, "heir", "--claim-idle-ms", "1000"));
         await StreamFleet.WaitForResultsAsync(db, 2000, TimeSpan.FromSeconds(120));
@@ -106,13 +109,17 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
         using var connection = await redis.ConnectAsync();
         var db = connection.GetDatabase();
         Push(redis, 2000);
-        using var worker = await StartAndCatchMidBatchAsync(db, StreamFleet.WorkerArguments(model.Exported, redis.Address, "w", "--batch", "400"), "w");
+        await using var proxy = HoldingResults(redis);
+        using var worker = await StartAndCatchMidBatchAsync(proxy, address => StreamFleet.WorkerArguments(model.Exported, address, "w", "--batch", "400"));
+        Assert.Equal(400, await StreamFleet.PendingOfAsync(db, "w"));   // mid-batch: read, not yet written
         worker.Signal(Signals.Terminate);
+        await worker.WaitForLineAsync(l => l.Contains("worker w stopping: finishing the batch in hand"), TimeSpan.FromSeconds(30));
+        proxy.Release();
         Assert.Equal(0, await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         log.WriteLine(worker.Log);
         Assert.Equal(0, await StreamFleet.PendingOfAsync(db, "w"));   // the batch in hand was written and acked
         long results = await StreamFleet.ResultCountAsync(db);
-        Assert.True(results is > 0 and < 2000, $"{results} results");
+        Assert.Equal(400, results);   // that batch, and no other after SIGTERM
         var group = (await db.StreamGroupInfoAsync(StreamFleet.Stream)).Single();
         Assert.Equal(results, group.EntriesRead);   // every entry it read was answered
     }
@@ -121,11 +128,10 @@ public sealed class StreamWorkerTests(TinyModelFixture model, ITestOutputHelper 
     public async Task Redis_restarted_mid_run_loses_nothing_and_the_worker_says_so_once()
     {
         await using var redis = await RedisServer.StartAsync();
-        var connection = await redis.ConnectAsync();
         Push(redis, 1000);
         using var worker = DotnetProcess.Worker(StreamFleet.WorkerArguments(model.Exported, redis.Address, "w", "--batch", "50"));
-        await StreamFleet.WaitForResultsAsync(connection.GetDatabase(), 200, TimeSpan.FromSeconds(60));
-        await connection.DisposeAsync();
+        await using (var connection = await redis.ConnectAsync())   // closed before the restart, and whatever happens
+            await StreamFleet.WaitForResultsAsync(connection.GetDatabase(), 200, TimeSpan.FromSeconds(60));
         await redis.RestartAsync(TimeSpan.FromSeconds(2));
 
         using var again = await redis.ConnectAsync();

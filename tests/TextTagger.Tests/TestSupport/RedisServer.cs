@@ -52,7 +52,7 @@ public sealed class RedisServer : IAsyncDisposable
         foreach (var argument in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _folder.Path, "--appendonly", "yes",
                                          "--appendfsync", "always", "--save", "", "--daemonize", "no", "--protected-mode", "no" })
             start.ArgumentList.Add(argument);
-        _process = Process.Start(start)!;
+        _process = ChildProcess.Start(start);   // dies with the test host
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();

@@ -21,10 +21,3 @@ static class TestAssemblySetup
         ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
     }
 }
-
-/// <summary>libtorch's random generator is process-wide and xunit runs test classes in parallel: code that seeds it
-/// and then draws (random tiny models) holds this lock, so two fixtures never interleave their draws.</summary>
-static class TorchRandom
-{
-    public static readonly Lock Gate = new();
-}

@@ -43,18 +43,43 @@ public static class TinyModelDirectory
         var tokens = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Concat(Words).Concat(Enumerable.Range(0, extraWords).Select(i => $"w{i}"));
         File.WriteAllText(Path.Combine(directory, ModelDirectory.VocabFile), string.Join("\n", tokens) + "\n");
 
-        BertForMultiLabelClassification created;
-        lock (TorchRandom.Gate)
-        {
-            manual_seed(seed);
-            created = new BertForMultiLabelClassification(config, Math.Max(labels.Count, 1));
-            created.InitializeWeights();
-        }
-        using var model = created;
+        using var model = SeededModel(config, Math.Max(labels.Count, 1), seed);
         var tensors = model.named_parameters()
             .Where(p => labels.Count > 0 || !p.name.StartsWith("classifier."))
             .Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
         SafetensorsFile.Write(Path.Combine(directory, ModelDirectory.SafetensorsFile), tensors);
         return directory;
+    }
+
+    /// <summary>
+    /// A model with BERT's initialisation (as <c>BertInit</c>: linear and embedding weights normal(0, initializer range),
+    /// the [PAD] row and biases 0, layer norms 1 and 0) drawn from a generator of its own: one seed gives one model,
+    /// whatever other tests draw from libtorch's global generator meanwhile. (The constructor's own draws from the
+    /// global generator are all overwritten.)
+    /// </summary>
+    public static BertForMultiLabelClassification SeededModel(BertConfig config, int labels, int seed)
+    {
+        var model = new BertForMultiLabelClassification(config, labels);
+        using var generator = new Generator((ulong)seed);
+        using var noGrad = no_grad();
+        foreach (var (name, module) in model.named_modules())
+        {
+            switch (module)
+            {
+                case TorchSharp.Modules.Linear linear:
+                    linear.weight!.normal_(0, config.InitializerRange, generator);
+                    linear.bias?.zero_();
+                    break;
+                case TorchSharp.Modules.Embedding embedding:
+                    embedding.weight!.normal_(0, config.InitializerRange, generator);
+                    if (name.EndsWith("word_embeddings")) embedding.weight[config.PadTokenId].zero_();
+                    break;
+                case TorchSharp.Modules.LayerNorm norm:
+                    norm.weight!.fill_(1);
+                    norm.bias!.zero_();
+                    break;
+            }
+        }
+        return model;
     }
 }

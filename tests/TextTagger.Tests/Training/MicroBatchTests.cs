@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace TextTagger.Tests.Training;
 
+[Collection(TorchRandomCollection.Name)]   // seeds libtorch's global generator (the new head) and trains
 public class MicroBatchTests : IDisposable
 {
     readonly TempFolder _folder = new();
@@ -18,12 +19,8 @@ public class MicroBatchTests : IDisposable
     /// off: the model in eval mode), and the loss and every weight they end with.</summary>
     (double[] Losses, float[] Weights, float[] Gradients, int Rows) Steps(string encoder, LabeledDataset data, int? maxBatchTokens, int steps = 3)
     {
-        PretrainedModel pretrained;
-        lock (TorchRandom.Gate)
-        {
-            manual_seed(3);
-            pretrained = PretrainedModel.Load(encoder, data.LabelNames, PoolingMode.Mean);
-        }
+        manual_seed(3);   // the new head's weights
+        var pretrained = PretrainedModel.Load(encoder, data.LabelNames, PoolingMode.Mean);
         using var owned = pretrained;
         var model = pretrained.Model;
         model.eval();

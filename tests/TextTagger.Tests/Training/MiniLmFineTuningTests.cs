@@ -11,7 +11,7 @@ namespace TextTagger.Tests.Training;
 public sealed class FineTunedMiniLmFixture : IDisposable
 {
     readonly TempFolder _folder = new();
-    readonly string? _cache = Environment.GetEnvironmentVariable("TEXTTAGGER_CACHE");
+    readonly ProcessWideSettings _settings = new();   // the trainer sets libtorch's threads; the cache is pointed here
 
     sealed class LossRecorder : ITrainingObserver
     {
@@ -39,18 +39,19 @@ public sealed class FineTunedMiniLmFixture : IDisposable
             Seed = 3,
         };
         var recorder = new LossRecorder();
-        Summary = new Trainer(SharedData.ToxicCommentsCsv, new CsvLoadOptions(), options, _folder.Combine("run"), recorder).Run();
+        _settings.Run(() => Summary = new Trainer(SharedData.ToxicCommentsCsv, new CsvLoadOptions(), options, _folder.Combine("run"), recorder).Run(),
+                      _folder);
         Losses = recorder.Losses;
         ModelDirectory = _folder.Combine("run", Trainer.ModelFolder);
     }
 
-    public TrainingSummary Summary { get; }
+    public TrainingSummary Summary { get; private set; } = null!;
     public IReadOnlyList<double> Losses { get; }
     public string ModelDirectory { get; }
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable("TEXTTAGGER_CACHE", _cache);
+        _settings.Dispose();
         _folder.Dispose();
     }
 }

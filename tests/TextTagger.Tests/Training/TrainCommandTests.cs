@@ -2,6 +2,7 @@ using TextTagger.Tests.TestSupport;
 
 namespace TextTagger.Tests.Training;
 
+[Collection(TorchRandomCollection.Name)]   // trains in-process: seeds libtorch's global generator and draws dropout keys
 public class TrainCommandTests : IDisposable
 {
     readonly TempFolder _folder = new();
