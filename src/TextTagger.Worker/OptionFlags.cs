@@ -35,6 +35,6 @@ public static class OptionFlags
     /// <summary>The message of <paramref name="error"/> as a command-line user should read it.</summary>
     public static string Describe(TextTaggerException error) =>
         error is InvalidOptionException invalid && Flags.TryGetValue(invalid.Option, out var flag)
-            ? invalid.MessageFor(flag).Replace("1 - ValidationFraction", "1 - --val-fraction").Replace("(LongTexts = Window)", "(--long-texts window)")
+            ? invalid.MessageFor(flag).Replace("1 - ValidationFraction", "1 - --val-fraction").Replace("LongTexts = Window", "--long-texts window")
             : error.Message;
 }

@@ -50,7 +50,7 @@ public sealed record TaggerOptions
         if (Threads < 0) throw new InvalidOptionException(nameof(Threads), $"must be ≥ 0 (0: one per core), got {Threads}");
         if (MaxBatchTokens is < 1) throw new InvalidOptionException(nameof(MaxBatchTokens), $"must be ≥ 1, got {MaxBatchTokens}");
         if (WindowStride != null && LongTexts != LongTextMode.Window)
-            throw new InvalidOptionException(nameof(WindowStride), "is for long texts scored in windows (LongTexts = Window)");
+            throw new InvalidOptionException(nameof(WindowStride), "needs LongTexts = Window");
         if (WindowStride is { } stride) EncodedTexts.CheckStride(stride, MaxTokens);
     }
 }

@@ -98,8 +98,6 @@ public class TaggerApiTests : IDisposable
         var cli = CliRunner.Run("predict", "--model", dir, "--batch-size", "0", "hello");
         Assert.Equal(1, cli.ExitCode);
         Assert.Equal("error: --batch-size must be ≥ 1, got 0\n", cli.Error);
-        var train = CliRunner.Run("train", "--data", "x.csv", "--lr", "2");
-        Assert.Equal("error: --lr must be in (0, 1), got 2\n", train.Error);
     }
 
     [Fact]
@@ -136,6 +134,8 @@ public class TrainerApiTests : IDisposable
         Assert.False(Directory.Exists(_folder.Combine("run")));
 
         var summary = trainer.Run();
+        // The CLI says the same of a bad training option with its flag.
+        Assert.Equal("error: --lr must be in (0, 1), got 2\n", CliRunner.Run("train", "--data", "x.csv", "--lr", "2").Error);
         Assert.Equal([1, 2, 3], steps);
         Assert.Equal(3, summary.Steps);
         var kept = CsvDatasetReader.Load(_folder.Combine("run", Trainer.DataFile));

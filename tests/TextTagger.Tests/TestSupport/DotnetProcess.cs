@@ -68,7 +68,7 @@ public sealed class DotnetProcess : IDisposable
     /// <summary>The `texttagger` command (TextTagger.Cli).</summary>
     public static DotnetProcess Cli(params string[] arguments) => Start("TextTagger.Cli.dll", arguments);
 
-    /// <summary>This test assembly as a program (<see cref="TestHostProgram"/>).</summary>
+    /// <summary>This test assembly as a program (<c>TestHostProgram</c>).</summary>
     public static DotnetProcess TestHost(params string[] arguments) => Start(Path.GetFileName(typeof(DotnetProcess).Assembly.Location), arguments);
 
     static DotnetProcess Start(string assembly, string[] arguments)
