@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TextTagger;
 using TextTagger.Inference;
 using TextTagger.Server;
 
@@ -14,23 +15,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TextTaggerServiceCollectionExtensions
 {
     /// <summary>Adds TextTagger with options set in code: <c>o => o.Model.ModelPath = "models/toxic-int8"</c>.</summary>
-    public static IServiceCollection AddTextTagger(this IServiceCollection services, Action<TaggerServerOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        var options = new TaggerServerOptions();
-        configure(options);
-        return services.AddTextTagger(options);
-    }
+    public static IServiceCollection AddTextTagger(this IServiceCollection services, Action<TaggerServerOptions> configure) =>
+        services.AddTextTagger(Configured.With(configure));
 
     /// <summary>Adds TextTagger with options bound from configuration, e.g. the section "TextTagger":
     /// <c>{ "Model": { "ModelPath": "models/toxic-int8", "Threshold": 0.5 }, "MaxTextsPerRequest": 64, "Page": false }</c>.</summary>
-    public static IServiceCollection AddTextTagger(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new TaggerServerOptions();
-        configuration.Bind(options);
-        return services.AddTextTagger(options);
-    }
+    public static IServiceCollection AddTextTagger(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddTextTagger(Configured.With<TaggerServerOptions>(configuration.Bind));
 
     /// <summary>Adds TextTagger with these options (checked when the model loads).</summary>
     public static IServiceCollection AddTextTagger(this IServiceCollection services, TaggerServerOptions options)

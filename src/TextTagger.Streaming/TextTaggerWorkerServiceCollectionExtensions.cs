@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TextTagger;
 using TextTagger.Inference;
 using TextTagger.Streaming;
 
@@ -19,23 +20,13 @@ public static class TextTaggerWorkerServiceCollectionExtensions
 {
     /// <summary>Adds a worker with options set in code:
     /// <c>o => { o.Model.ModelPath = "models/toxic-int8"; o.Streams.Redis = "localhost:6379"; o.Streams.Stream = "comments"; }</c>.</summary>
-    public static IServiceCollection AddTextTaggerWorker(this IServiceCollection services, Action<TextTaggerWorkerOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        var options = new TextTaggerWorkerOptions();
-        configure(options);
-        return services.AddTextTaggerWorker(options);
-    }
+    public static IServiceCollection AddTextTaggerWorker(this IServiceCollection services, Action<TextTaggerWorkerOptions> configure) =>
+        services.AddTextTaggerWorker(Configured.With(configure));
 
     /// <summary>Adds a worker with options bound from configuration:
     /// <c>{ "Model": { "ModelPath": "…" }, "Streams": { "Redis": "…", "Stream": "comments" }, "Worker": { "Batch": 64 } }</c>.</summary>
-    public static IServiceCollection AddTextTaggerWorker(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new TextTaggerWorkerOptions();
-        configuration.Bind(options);
-        return services.AddTextTaggerWorker(options);
-    }
+    public static IServiceCollection AddTextTaggerWorker(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddTextTaggerWorker(Configured.With<TextTaggerWorkerOptions>(configuration.Bind));
 
     /// <summary>Adds a worker with these options; they are checked here, so a bad one fails at startup.</summary>
     public static IServiceCollection AddTextTaggerWorker(this IServiceCollection services, TextTaggerWorkerOptions options)
