@@ -51,18 +51,6 @@ static class CliSupport
         return option;
     }
 
-    /// <summary>--engine for the verbs that run a model: auto (model.onnx when the directory has one), torch or onnx.</summary>
-    public static Option<string> EngineOption()
-    {
-        var option = new Option<string>("--engine")
-        {
-            Description = "What runs the model: auto (model.onnx when the directory has one, else the TorchSharp weights), torch or onnx",
-            DefaultValueFactory = _ => "auto",
-        };
-        option.AcceptOnlyFromAmong(EngineKinds.Names);
-        return option;
-    }
-
     /// <summary>A Spectre console that writes to the command's output (colours only on a real terminal).</summary>
     public static IAnsiConsole Console(ParseResult parse)
     {

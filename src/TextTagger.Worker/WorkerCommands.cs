@@ -61,7 +61,7 @@ public static class WorkerCommands
         var maxLength = new Option<int>("--max-text-length") { Description = "Longer texts go to the dead letters", DefaultValueFactory = _ => defaults.MaxTextLength };
         var progress = new Option<double>("--progress-seconds") { Description = "A progress line this often", DefaultValueFactory = _ => defaults.ProgressInterval.TotalSeconds };
         var threads = new Option<int>("--threads") { Description = "Threads for the model (0: all cores)", DefaultValueFactory = _ => 0 };
-        var engine = new Option<string>("--engine") { Description = "auto (model.onnx when the directory has one), torch or onnx", DefaultValueFactory = _ => "auto" };
+        var engine = SharedOptions.Engine();
         engine.AcceptOnlyFromAmong(EngineKinds.Names);
         var longTexts = new LongTextOptions();
         command.Options.Add(model);

@@ -43,7 +43,7 @@ static class EvaluateCommand
         { Description = "Truncate texts to this many tokens (default: the limit the model was trained with)" };
         var limitRows = new Option<int?>("--limit-rows") { Description = "Evaluate only the first N rows" };
         var precision = CliSupport.InferencePrecisionOption();
-        var engine = CliSupport.EngineOption();
+        var engine = TextTagger.Worker.SharedOptions.Engine();
         var longTexts = new LongTextOptions();
 
         command.Options.Add(model);

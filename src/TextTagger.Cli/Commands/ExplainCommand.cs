@@ -21,7 +21,7 @@ static class ExplainCommand
         var top = new Option<int>("--top") { Description = "Words to mark per label", DefaultValueFactory = _ => 3 };
         var format = new Option<string>("--format", "-f") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var engine = CliSupport.EngineOption();
+        var engine = TextTagger.Worker.SharedOptions.Engine();
         var command = new Command("explain", "Show which words raised each label's probability (occlusion: the text scored without each word).");
         command.Arguments.Add(texts);
         foreach (var option in new Option[] { model, label, top, format, engine }) command.Options.Add(option);

@@ -35,7 +35,7 @@ static class PredictCommand
         var batchSize = new Option<int>("--batch-size")
         { Description = "Texts per forward pass", DefaultValueFactory = _ => Tagger.DefaultBatchSize };
         var precision = CliSupport.InferencePrecisionOption();
-        var engine = CliSupport.EngineOption();
+        var engine = TextTagger.Worker.SharedOptions.Engine();
         var chunkSize = new Option<int>("--chunk-size")
         { Description = "Rows read, predicted and written at a time", DefaultValueFactory = _ => ChunkedPredictor.DefaultChunkSize };
 

@@ -21,7 +21,7 @@ static class ServeCommand
         var batchSize = new Option<int>("--batch-size")
         { Description = "Texts per forward pass inside the model", DefaultValueFactory = _ => Tagger.DefaultBatchSize };
         var precision = CliSupport.InferencePrecisionOption();
-        var engine = CliSupport.EngineOption();
+        var engine = TextTagger.Worker.SharedOptions.Engine();
         var noBatching = new Option<bool>("--no-micro-batching") { Description = "Run each request alone instead of gathering concurrent ones" };
         var batchTexts = new Option<int>("--max-batch-texts")
         { Description = "A micro-batch runs once it holds this many texts…", DefaultValueFactory = _ => defaults.MaxBatchTexts };
