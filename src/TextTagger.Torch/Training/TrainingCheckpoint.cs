@@ -86,23 +86,8 @@ public static class TrainingCheckpoint
 
     /// <summary>After a kill mid-save: the complete previous checkpoint is moved back into place if the new one never
     /// got there, and the leftovers of interrupted saves are deleted.</summary>
-    public static void Recover(string runDirectory)
-    {
-        if (!Directory.Exists(runDirectory)) return;
-        string main = Path.Combine(runDirectory, FolderName);
-        var aside = Directory.GetDirectories(runDirectory, $".{FolderName}.old-*");
-        if (!File.Exists(Path.Combine(main, StateFile)))
-        {
-            var previous = aside.Where(d => File.Exists(Path.Combine(d, StateFile))).OrderByDescending(Directory.GetLastWriteTimeUtc).FirstOrDefault();
-            if (previous != null)
-            {
-                if (Directory.Exists(main)) Directory.Delete(main, recursive: true);
-                Directory.Move(previous, main);
-            }
-        }
-        foreach (var leftover in aside.Concat(Directory.GetDirectories(runDirectory, $".{FolderName}.tmp-*")).Where(Directory.Exists))
-            Directory.Delete(leftover, recursive: true);
-    }
+    public static void Recover(string runDirectory) =>
+        AtomicDirectory.Recover(Path.Combine(runDirectory, FolderName), folder => File.Exists(Path.Combine(folder, StateFile)));
 
     /// <summary>What the latest checkpoint takes on disk.</summary>
     public static long SizeBytes(string runDirectory)
