@@ -12,14 +12,17 @@ public sealed class DirectPredictor(ServedModel model, ServerMetrics metrics) : 
 {
     readonly SemaphoreSlim _running = new(Environment.ProcessorCount);
 
-    public async Task<IReadOnlyList<Prediction>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellation)
+    public Task<IReadOnlyList<Prediction>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellation) =>
+        RunAsync<IReadOnlyList<Prediction>>(tagger => tagger.Predict(texts), cancellation);
+
+    public async Task<T> RunAsync<T>(Func<Tagger, T> work, CancellationToken cancellation)
     {
         long queued = System.Diagnostics.Stopwatch.GetTimestamp();
         await _running.WaitAsync(cancellation);
         try
         {
             metrics.QueueWait.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(queued).TotalSeconds);
-            return await Task.Run(() => model.Tagger.Predict(texts), cancellation);
+            return await Task.Run(() => work(model.Tagger), cancellation);
         }
         finally
         {

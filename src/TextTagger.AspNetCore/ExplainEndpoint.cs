@@ -8,7 +8,7 @@ namespace TextTagger.Server;
 /// </summary>
 static class ExplainEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext context, ServedModel model, TaggerServerOptions options, ServerMetrics metrics)
+    public static async Task<IResult> HandleAsync(HttpContext context, IPredictionService predictor, ServedModel model, TaggerServerOptions options, ServerMetrics metrics)
     {
         var (parsed, problem) = await TextsRequest.ReadAsync<ExplainRequest>(context, options, r => r?.Texts);
         if (problem != null) return problem;
@@ -22,9 +22,13 @@ static class ExplainEndpoint
         // An explained text costs up to the explainer's budget of forward passes: admitted as that many texts.
         return await Admission.RunAsync(context, (long)texts.Length * Inference.Explaining.OcclusionExplainer.DefaultMaxPasses, async cancellation =>
         {
-            // Explanations are many forward passes each: run them off the request thread, one text at a time.
-            var explained = await Task.Run(() => texts.Select(t => { cancellation.ThrowIfCancellationRequested(); return tagger.Explain(t, labels); }).ToArray(),
-                                           cancellation);
+            // Explanations are many forward passes each: one text at a time, in turn with the predictions.
+            var explained = new Inference.Explaining.Explanation[texts.Length];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                string text = texts[i];
+                explained[i] = await predictor.RunAsync(t => t.Explain(text, labels), cancellation);
+            }
             metrics.TextsScored.WithLabels("explain").Inc(texts.Length);
             var items = explained.Select(e => new TextExplanation(
                 TextsRequest.ByLabel(tagger.Labels, e.Prediction.Probabilities), e.Prediction.Tags, e.Truncated,

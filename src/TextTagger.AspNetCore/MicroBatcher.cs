@@ -10,19 +10,25 @@ namespace TextTagger.Server;
 /// <see cref="TaggerOptions.MaxBatchTokens"/> tokens when set (a budget of work, so one long text does not ride
 /// with 63 others), or <see cref="TaggerServerOptions.MaxBatchDelay"/> has passed; predicts all their texts at once
 /// (the tagger sorts them by length and cuts forward calls by the same token budget) and completes each request with
-/// its own share.
+/// its own share. Other work (an explanation, see <see cref="RunAsync{T}"/>) waits in the same queue and runs alone in
+/// its turn, between batches: one forward pass at a time, whatever the endpoint.
 /// </summary>
 public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDisposable
 {
-    sealed record Pending(IReadOnlyList<string> Texts, long Tokens, long Enqueued, TaskCompletionSource<IReadOnlyList<Prediction>> Done,
-                          CancellationToken Cancellation);
+    /// <summary>A request in the queue: texts to predict together with others', or work that runs alone.</summary>
+    abstract record Job(long Enqueued, CancellationToken Cancellation);
+
+    sealed record Pending(IReadOnlyList<string> Texts, long Tokens, TaskCompletionSource<IReadOnlyList<Prediction>> Done,
+                          long Enqueued, CancellationToken Cancellation) : Job(Enqueued, Cancellation);
+
+    sealed record Alone(Action<Tagger> Run, Action Cancelled, long Enqueued, CancellationToken Cancellation) : Job(Enqueued, Cancellation);
 
     readonly Tagger _tagger;
     readonly int _maxTexts;
     readonly long _maxTokens;
     readonly TimeSpan _maxDelay;
     readonly ServerMetrics _metrics;
-    readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(4096) { SingleReader = true });
+    readonly Channel<Job> _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(4096) { SingleReader = true });
     readonly Task _loop;
 
     public MicroBatcher(ServedModel model, TaggerServerOptions options, ServerMetrics metrics)
@@ -38,15 +44,29 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
     /// <summary>Forward passes run so far, and texts they held (for tests and diagnostics).</summary>
     public long Batches => Interlocked.Read(ref _batches);
     public long Texts => Interlocked.Read(ref _texts);
-    long _batches, _texts;
+    /// <summary>Work items run alone so far (explanations).</summary>
+    public long AloneRuns => Interlocked.Read(ref _alone);
+    long _batches, _texts, _alone;
 
     public async Task<IReadOnlyList<Prediction>> PredictAsync(IReadOnlyList<string> texts, CancellationToken cancellation)
     {
         long tokens = _maxTokens == long.MaxValue ? 0 : texts.Sum(t => (long)_tagger.Scorer.CountTokens(t));
-        var pending = new Pending(texts, tokens, Stopwatch.GetTimestamp(),
-                                  new TaskCompletionSource<IReadOnlyList<Prediction>>(TaskCreationOptions.RunContinuationsAsynchronously), cancellation);
+        var pending = new Pending(texts, tokens, new TaskCompletionSource<IReadOnlyList<Prediction>>(TaskCreationOptions.RunContinuationsAsynchronously),
+                                  Stopwatch.GetTimestamp(), cancellation);
         await _queue.Writer.WriteAsync(pending, cancellation);
         return await pending.Done.Task.WaitAsync(cancellation);
+    }
+
+    public async Task<T> RunAsync<T>(Func<Tagger, T> work, CancellationToken cancellation)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var alone = new Alone(tagger =>
+        {
+            try { done.TrySetResult(work(tagger)); }
+            catch (Exception e) { done.TrySetException(e); }
+        }, () => done.TrySetCanceled(cancellation), Stopwatch.GetTimestamp(), cancellation);
+        await _queue.Writer.WriteAsync(alone, cancellation);
+        return await done.Task.WaitAsync(cancellation);
     }
 
     async Task LoopAsync()
@@ -55,13 +75,17 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
         while (await reader.WaitToReadAsync())
         {
             var batch = new List<Pending>();
+            Alone? after = null;
             int texts = 0;
             long tokens = 0;
             long deadline = Stopwatch.GetTimestamp() + (long)(_maxDelay.TotalSeconds * Stopwatch.Frequency);
             while (texts < _maxTexts && tokens < _maxTokens)
             {
-                if (reader.TryRead(out var next))
+                if (reader.TryRead(out var job))
                 {
+                    // Work that runs alone ends the batch: it runs right after it, in the order the requests came.
+                    if (job is Alone alone) { after = alone; break; }
+                    var next = (Pending)job;
                     batch.Add(next);
                     texts += next.Texts.Count;
                     tokens += next.Tokens;
@@ -71,11 +95,20 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
                 if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining)) break;
             }
             if (batch.Count > 0) Run(batch, texts);
+            if (after != null) RunAlone(after);
         }
     }
 
+    void RunAlone(Alone alone)
+    {
+        if (alone.Cancellation.IsCancellationRequested) { alone.Cancelled(); return; }
+        _metrics.QueueWait.Observe(Stopwatch.GetElapsedTime(alone.Enqueued).TotalSeconds);
+        alone.Run(_tagger);
+        Interlocked.Increment(ref _alone);
+    }
+
     /// <summary>True when another request arrived within the time left.</summary>
-    static async Task<bool> WaitForMoreAsync(ChannelReader<Pending> reader, TimeSpan remaining)
+    static async Task<bool> WaitForMoreAsync(ChannelReader<Job> reader, TimeSpan remaining)
     {
         using var timeout = new CancellationTokenSource(remaining);
         try

@@ -17,7 +17,8 @@ static class PredictFileEndpoint
     public const string Route = "/v1/predict/file";
     public const string MediaTypes = "text/csv (a CSV with a text column) or text/plain (one text per line)";
 
-    public static async Task<IResult> HandleAsync(HttpContext context, ServedModel model, TaggerServerOptions options, ServerMetrics metrics,
+    public static async Task<IResult> HandleAsync(HttpContext context, IPredictionService predictor, ServedModel model, TaggerServerOptions options,
+                                                  ServerMetrics metrics,
                                                   string? name, string? textColumn, string? idColumn)
     {
         var request = context.Request;
@@ -51,13 +52,12 @@ static class PredictFileEndpoint
             var tagger = model.Tagger;
             return await Admission.RunAsync(context, count, async cancellation =>
             {
-                long rows = await Task.Run(() =>
-                {
-                    using var source = Open();
-                    using var output = new StreamWriter(scored);
-                    return ChunkedPredictor.Run(tagger, source, new CsvPredictionWriter(output, tagger.Labels, source.IdColumn),
-                                                cancellation: cancellation);
-                }, cancellation);
+                long rows;
+                using (var source = Open())
+                using (var output = new StreamWriter(scored))
+                    // Each chunk joins the prediction queue like one JSON request, so a file shares the cores with them.
+                    rows = await ChunkedPredictor.RunAsync(predictor.PredictAsync, source, new CsvPredictionWriter(output, tagger.Labels, source.IdColumn),
+                                                           options.MaxTextsPerRequest, cancellation: cancellation);
                 metrics.TextsScored.WithLabels("predict_file").Inc(rows);
                 context.Response.Headers["X-Texts-Scored"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var answer = new FileStream(scored, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
