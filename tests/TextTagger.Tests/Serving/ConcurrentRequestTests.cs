@@ -34,12 +34,10 @@ public class ConcurrentRequestTests(TinyModelFixture model) : IClassFixture<Tiny
     [Fact]
     public async Task The_batcher_gathers_concurrent_requests_into_fewer_forward_passes()
     {
-        using var served = new ServedModel(new TaggerServerOptions { Tagger = model.Tagger });
-        using var metrics = new ServerMetrics(served);
         // The batch closes when it holds 16 texts, long before its deadline: all 16 requests ride in one forward pass,
         // however slowly they arrive on a busy machine.
-        var options = new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMinutes(5), MaxBatchTexts = 16 };
-        await using var batcher = new MicroBatcher(served, options, metrics);
+        await using var under = new BatcherUnderTest(model.Tagger, maxBatchTexts: 16);
+        var batcher = under.Batcher;
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => batcher.PredictAsync([$"good w{i}"], CancellationToken.None)));
         Assert.Equal(16, batcher.Texts);
         Assert.Equal(1, batcher.Batches);
@@ -50,12 +48,10 @@ public class ConcurrentRequestTests(TinyModelFixture model) : IClassFixture<Tiny
     [Fact]
     public async Task A_token_budget_cuts_micro_batches_by_tokens_not_texts()
     {
-        using var served = new ServedModel(new TaggerServerOptions { Tagger = model.Tagger });
-        using var metrics = new ServerMetrics(served);
         // "good wN" is 4 tokens with [CLS] and [SEP]: a budget of 8 closes each batch at two requests, long before its
         // deadline, whatever the text count limit.
-        var options = new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMinutes(5), Model = new() { MaxBatchTokens = 8 } };
-        await using var batcher = new MicroBatcher(served, options, metrics);
+        await using var under = new BatcherUnderTest(model.Tagger, maxBatchTokens: 8);
+        var batcher = under.Batcher;
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => batcher.PredictAsync([$"good w{i}"], CancellationToken.None)));
         Assert.Equal(16, batcher.Texts);
         Assert.Equal(8, batcher.Batches);

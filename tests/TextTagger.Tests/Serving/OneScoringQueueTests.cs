@@ -13,11 +13,9 @@ public class OneScoringQueueTests(TinyModelFixture model) : IClassFixture<TinyMo
     [Fact]
     public async Task Work_that_runs_alone_cuts_the_batch_and_runs_between_two_forward_passes()
     {
-        using var served = new ServedModel(new TaggerServerOptions { Tagger = model.Tagger });
-        using var metrics = new ServerMetrics(served);
-        // Batches close at 4 texts or after 5 minutes: only the queued work can cut the first one at two texts.
-        var options = new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMinutes(5), MaxBatchTexts = 4 };
-        await using var batcher = new MicroBatcher(served, options, metrics);
+        // Batches close at 4 texts: only the queued work can cut the first one at two texts.
+        await using var under = new BatcherUnderTest(model.Tagger, maxBatchTexts: 4);
+        var batcher = under.Batcher;
 
         var first = new[] { batcher.PredictAsync(["good w1"], CancellationToken.None), batcher.PredictAsync(["bad w2"], CancellationToken.None) };
         var alone = batcher.RunAsync(tagger => (TextsBefore: batcher.Texts, Explanation: tagger.Explain("rude w3")), CancellationToken.None);
@@ -35,23 +33,21 @@ public class OneScoringQueueTests(TinyModelFixture model) : IClassFixture<TinyMo
     [Fact]
     public async Task Work_cancelled_while_it_waits_never_runs()
     {
-        using var served = new ServedModel(new TaggerServerOptions { Tagger = model.Tagger });
-        using var metrics = new ServerMetrics(served);
-        var options = new TaggerServerOptions { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromMinutes(5), MaxBatchTexts = 2 };
-        await using var batcher = new MicroBatcher(served, options, metrics);
+        await using var under = new BatcherUnderTest(model.Tagger);
+        var batcher = under.Batcher;
         using var cancel = new CancellationTokenSource();
-        // The first request waits in an open batch (one text of two, five minutes): the work queued behind it is
-        // cancelled before the loop reaches it.
-        var waiting = batcher.PredictAsync(["good"], CancellationToken.None);
+        using var release = new ManualResetEventSlim();
+        // The loop is held inside the first work, so the second is still queued when it is cancelled.
+        var holding = batcher.RunAsync(_ => release.Wait(TimeSpan.FromMinutes(5)), CancellationToken.None);
         bool ran = false;
         var work = batcher.RunAsync(_ => ran = true, cancel.Token);
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => work);
-        await batcher.PredictAsync(["bad"], CancellationToken.None);   // closes the batch; the loop then skips the work
-        await waiting;
-        await batcher.RunAsync(_ => 0, CancellationToken.None);        // runs after the cancelled one was passed over
+        release.Set();
+        Assert.True(await holding);
+        await batcher.RunAsync(_ => 0, CancellationToken.None);   // queued after the cancelled one, which the loop passed over
         Assert.False(ran);
-        Assert.Equal(1, batcher.AloneRuns);
+        Assert.Equal(2, batcher.AloneRuns);
     }
 
     [Fact]

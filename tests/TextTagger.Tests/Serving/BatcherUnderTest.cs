@@ -1,0 +1,31 @@
+using TextTagger.Inference;
+using TextTagger.Server;
+
+namespace TextTagger.Tests.Serving;
+
+/// <summary>A <see cref="MicroBatcher"/> over a tagger without a server, with a five-minute deadline: its batches
+/// close only on their text or token limits, or on work that runs alone, never on how fast a busy machine is.</summary>
+public sealed class BatcherUnderTest : IAsyncDisposable
+{
+    readonly ServedModel _served;
+    readonly ServerMetrics _metrics;
+
+    public BatcherUnderTest(Tagger tagger, int maxBatchTexts = 64, int? maxBatchTokens = null)
+    {
+        _served = new ServedModel(new TaggerServerOptions { Tagger = tagger });
+        _metrics = new ServerMetrics(_served);
+        Batcher = new MicroBatcher(_served, new TaggerServerOptions
+        {
+            Tagger = tagger, MaxBatchDelay = TimeSpan.FromMinutes(5), MaxBatchTexts = maxBatchTexts, Model = new() { MaxBatchTokens = maxBatchTokens },
+        }, _metrics);
+    }
+
+    public MicroBatcher Batcher { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Batcher.DisposeAsync();
+        _metrics.Dispose();
+        _served.Dispose();
+    }
+}
