@@ -38,5 +38,5 @@ public static class TextTaggerCli
     static TimeSpan? TerminationTimeout(System.CommandLine.ParseResult parse) =>
         ServeCommand.TerminationTimeout(parse) ??
         (parse.CommandResult.Command.Name == "worker" && parse.CommandResult.Parent is System.CommandLine.Parsing.CommandResult { Parent: null }
-            ? WorkerCommands.TerminationTimeout : null);
+            ? WorkerCommands.TerminationTimeout(parse) : null);
 }

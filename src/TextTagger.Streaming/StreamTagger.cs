@@ -55,11 +55,13 @@ public sealed class StreamTagger(Tagger tagger, IDatabaseAsync db, StreamOptions
     }
 
     /// <summary>One step: claim idle entries when due, else read new ones; score, write, ack.</summary>
+    /// <param name="abandon">Gives up the batch in hand between two forward passes, unacked (the host's shutdown
+    /// timeout passed); reading and writing are not cancelled by it.</param>
     /// <returns>Entries handled (0: nothing to do).</returns>
-    public async Task<int> StepAsync()
+    public async Task<int> StepAsync(CancellationToken abandon = default)
     {
         var claimed = await ClaimIdleAsync();
-        if (claimed.Count > 0) return await HandleAsync(claimed, claimedCount: claimed.Count);
+        if (claimed.Count > 0) return await HandleAsync(claimed, claimed.Count, abandon);
 
         // After a restart under the same name, this consumer's own unacked entries come first ("0"), then new ones.
         var entries = await db.StreamReadGroupAsync(streams.Stream, streams.Group, streams.Consumer,
@@ -69,7 +71,7 @@ public sealed class StreamTagger(Tagger tagger, IDatabaseAsync db, StreamOptions
             _ownPendingDone = true;
             entries = await db.StreamReadGroupAsync(streams.Stream, streams.Group, streams.Consumer, StreamPosition.NewMessages, options.Batch);
         }
-        return entries.Length == 0 ? 0 : await HandleAsync(entries, claimedCount: 0);
+        return entries.Length == 0 ? 0 : await HandleAsync(entries, 0, abandon);
     }
 
     async Task<IReadOnlyList<StreamEntry>> ClaimIdleAsync()
@@ -104,7 +106,7 @@ public sealed class StreamTagger(Tagger tagger, IDatabaseAsync db, StreamOptions
         return live;
     }
 
-    async Task<int> HandleAsync(IReadOnlyList<StreamEntry> entries, int claimedCount)
+    async Task<int> HandleAsync(IReadOnlyList<StreamEntry> entries, int claimedCount, CancellationToken abandon)
     {
         var work = new List<WorkItem>(entries.Count);
         var poison = new List<PoisonEntry>();
@@ -120,7 +122,7 @@ public sealed class StreamTagger(Tagger tagger, IDatabaseAsync db, StreamOptions
         if (work.Count > 0)
         {
             // Scoring failures leave the entries unacked: they are claimed again later, and dead after the max deliveries.
-            var predictions = await Task.Run(() => tagger.Predict(work.Select(w => w.Text).ToArray()));
+            var predictions = await tagger.PredictAsync(work.Select(w => w.Text).ToArray(), abandon);
             scored = await _writer.WriteResultsAsync(work, predictions);
         }
         Counters.Add(scored, dead, claimedCount);

@@ -51,9 +51,15 @@ public sealed class StreamWorkerService(Tagger tagger, StreamOptions streams, Wo
             try
             {
                 if (!groupReady) { await worker.EnsureGroupAsync(); groupReady = true; }
-                handled = await worker.StepAsync();   // not cancelled: a batch in hand is finished and acked
+                handled = await worker.StepAsync(_abandon.Token);   // not stopped by SIGTERM: a batch in hand is finished and acked
                 outage.Back();
                 backoff = FirstBackoff;
+            }
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+            {
+                log.LogWarning("worker {Consumer}: the shutdown timeout passed with a batch in hand; its entries stay pending and another consumer of group {Group} claims them after {ClaimIdle} s idle",
+                               streams.Consumer, streams.Group, options.ClaimIdle.TotalSeconds);
+                break;
             }
             catch (Exception e) when (IsRedisDown(e))
             {
@@ -77,6 +83,28 @@ public sealed class StreamWorkerService(Tagger tagger, StreamOptions streams, Wo
         }
         log.LogInformation("worker {Consumer} stopped: scored {Scored:N0}, dead letters {Dead:N0}, claimed {Claimed:N0}",
                            streams.Consumer, worker.Counters.Scored, worker.Counters.Dead, worker.Counters.Claimed);
+    }
+
+    // Cancelled when the host's shutdown timeout passes: the batch in hand stops between two forward passes, unacked.
+    // Letting it run on while the process exits would tear libtorch down under a running forward pass.
+    readonly CancellationTokenSource _abandon = new();
+
+    /// <summary>Stops reading and lets the batch in hand finish; past the host's shutdown timeout that batch is given up
+    /// within a forward pass, not acked: its entries stay pending and another consumer claims them.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);   // returns when the batch is done, or when the timeout passed
+        if (ExecuteTask is { IsCompleted: false } running)
+        {
+            _abandon.Cancel();
+            await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
     }
 
     static bool IsRedisDown(Exception e) =>

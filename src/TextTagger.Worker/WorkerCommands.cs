@@ -42,9 +42,16 @@ public static class WorkerCommands
         }
     }
 
-    /// <summary>How long SIGTERM may take a worker (System.CommandLine's 2 s default ended it with 143 while the batch in
-    /// hand was still being scored): the host's shutdown timeout and a few seconds to stop.</summary>
-    public static readonly TimeSpan TerminationTimeout = StreamWorkerHost.DefaultShutdownTimeout + TimeSpan.FromSeconds(5);
+    /// <summary>How long SIGTERM may take the worker <paramref name="parse"/> runs (System.CommandLine's 2 s default ended
+    /// it with 143 while the batch in hand was still being scored): its --shutdown-timeout and a few seconds to stop.</summary>
+    public static TimeSpan TerminationTimeout(ParseResult parse)
+    {
+        double shutdown = parse.GetValue<double>(ShutdownTimeoutFlag);
+        return (double.IsFinite(shutdown) && shutdown is >= 0 and <= 86_400 ? TimeSpan.FromSeconds(shutdown) : StreamWorkerHost.DefaultShutdownTimeout)
+               + TimeSpan.FromSeconds(5);
+    }
+
+    const string ShutdownTimeoutFlag = "--shutdown-timeout";
 
     /// <summary>Adds the worker's options and action to <paramref name="command"/> (`texttagger worker`, or the
     /// TextTagger.Worker program's root command).</summary>
@@ -61,12 +68,14 @@ public static class WorkerCommands
         var maxLength = new Option<int>("--max-text-length") { Description = "Longer texts go to the dead letters", DefaultValueFactory = _ => defaults.MaxTextLength };
         var progress = new Option<double>("--progress-seconds") { Description = "A progress line this often", DefaultValueFactory = _ => defaults.ProgressInterval.TotalSeconds };
         var threads = new Option<int>("--threads") { Description = "Threads for the model (0: all cores)", DefaultValueFactory = _ => 0 };
+        var shutdown = new Option<double>(ShutdownTimeoutFlag)
+        { Description = "Seconds the batch in hand gets to finish on Ctrl+C or SIGTERM; past them its entries stay pending for another worker to claim", DefaultValueFactory = _ => StreamWorkerHost.DefaultShutdownTimeout.TotalSeconds };
         var engine = SharedOptions.Engine();
         engine.AcceptOnlyFromAmong(EngineKinds.Names);
         var longTexts = new LongTextOptions();
         command.Options.Add(model);
         streams.AddTo(command);
-        foreach (var option in new Option[] { consumer, batch, block, claimIdle, maxDeliveries, maxLength, progress, threads, engine }) command.Options.Add(option);
+        foreach (var option in new Option[] { consumer, batch, block, claimIdle, maxDeliveries, maxLength, progress, threads, shutdown, engine }) command.Options.Add(option);
         longTexts.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -83,8 +92,11 @@ public static class WorkerCommands
             };
             workerOptions.Validate();
             if (parse.GetValue(threads) < 0) throw new TextTaggerException($"--threads must be ≥ 0, got {parse.GetValue(threads)}");
+            double shutdownSeconds = parse.GetValue(shutdown);
+            if (!double.IsFinite(shutdownSeconds) || shutdownSeconds is < 0 or > 86_400)
+                throw new TextTaggerException($"{ShutdownTimeoutFlag} must be between 0 and 86400 seconds, got {shutdownSeconds}");
             using var tagger = Tagger.Load(new TaggerOptions { ModelPath = parse.GetValue(model)!, Engine = EngineKinds.Parse(parse.GetValue(engine)!), Threads = parse.GetValue(threads), LongTexts = longMode, WindowStride = stride });
-            using var host = StreamWorkerHost.Build(tagger, streamOptions, workerOptions);
+            using var host = StreamWorkerHost.Build(tagger, streamOptions, workerOptions, TimeSpan.FromSeconds(shutdownSeconds));
             await host.RunAsync(cancellation);
             return 0;
         });

@@ -83,9 +83,7 @@ public sealed class Tagger : ITagger, IDisposable
     {
         ArgumentNullException.ThrowIfNull(texts);
         cancellationToken.ThrowIfCancellationRequested();
-        // The scorer reports after every batch: the check there stops the work within a batch of the cancellation.
-        return Task.Run(() => ToPredictions(texts, _scorer.Score(texts, _ => cancellationToken.ThrowIfCancellationRequested(), BatchScored)),
-                        cancellationToken);
+        return Task.Run(() => ToPredictions(texts, Score(texts, null, cancellationToken)), cancellationToken);
     }
 
     public async IAsyncEnumerable<Prediction> PredictAsync(IAsyncEnumerable<string> texts,
@@ -151,11 +149,49 @@ public sealed class Tagger : ITagger, IDisposable
     /// <summary>Logits [texts, labels] (for losses and calibration).</summary>
     public float[,] PredictLogits(IReadOnlyList<string> texts, Action<int>? rowsDone = null) => Score(texts, rowsDone).Logits;
 
-    TextScores Score(IReadOnlyList<string> texts, Action<int>? textsDone)
+    /// <param name="cancellation">Checked after every forward pass (one long text may take thousands of windows).</param>
+    TextScores Score(IReadOnlyList<string> texts, Action<int>? textsDone, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return _scorer.Score(texts, textsDone, BatchScored);
+        lock (_lifetime)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _inFlight++;
+        }
+        try
+        {
+            if (!cancellation.CanBeCanceled) return _scorer.Score(texts, textsDone, BatchScored);
+            return _scorer.Score(texts, textsDone, batch =>
+            {
+                BatchScored?.Invoke(batch);
+                cancellation.ThrowIfCancellationRequested();
+            });
+        }
+        finally
+        {
+            bool last;
+            lock (_lifetime) last = --_inFlight == 0 && _disposed;
+            if (last) _scorer.Dispose();
+        }
     }
 
-    public void Dispose() => _scorer.Dispose();
+    // Dispose may come while a call is scoring (a host whose shutdown timeout passed, a server stopping): the model's
+    // native memory is freed when the last such call ends, never under a running forward pass.
+    readonly Lock _lifetime = new();
+    int _inFlight;
+    bool _disposed;
+
+    /// <summary>Frees the model now, or when the calls scoring at this moment end; later calls throw
+    /// <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        bool now;
+        lock (_lifetime)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            now = _inFlight == 0;
+        }
+        if (now) _scorer.Dispose();
+    }
 }

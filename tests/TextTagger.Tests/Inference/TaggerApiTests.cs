@@ -110,6 +110,28 @@ public class TaggerApiTests : IDisposable
         Assert.Equal("torchsharp", found.EngineName);
         Assert.Equal(found.Predict("ugly rude").Probabilities, explicitly.Predict("ugly rude").Probabilities);
     }
+
+    [Fact]
+    public void Dispose_during_a_call_frees_the_model_after_it_and_refuses_later_calls()
+    {
+        // A host whose shutdown timeout passed disposes the tagger while its batch is still scoring: the call must
+        // finish with the right numbers (it used to die with "Tensor invalid -- empty handle").
+        string dir = TinyModelDirectory.Create(_folder.Combine("tiny"), ["toxic", "insult"], initializerRange: 0.2);
+        var texts = Texts(40);
+        IReadOnlyList<Prediction> expected;
+        using (var reference = Tagger.Load(new TaggerOptions { ModelPath = dir, BatchSize = 4 }))
+            expected = reference.Predict(texts);
+
+        var tagger = Tagger.Load(new TaggerOptions { ModelPath = dir, BatchSize = 4 });
+        int batches = 0;
+        tagger.BatchScored += _ => { if (++batches == 1) tagger.Dispose(); };   // disposed after the first of 10 batches
+        var scored = tagger.Predict(texts);
+
+        Assert.Equal(10, batches);
+        for (int i = 0; i < texts.Length; i++) Assert.Equal(expected[i].Probabilities, scored[i].Probabilities);
+        Assert.Throws<ObjectDisposedException>(() => tagger.Predict("good"));
+        tagger.Dispose();   // twice: nothing more happens
+    }
 }
 
 /// <summary>A trainer built over rows in memory changes nothing in the process until it runs, and its run can be read
@@ -150,4 +172,5 @@ public class TrainerApiTests : IDisposable
     {
         public void Report(T value) => report(value);
     }
+
 }

@@ -172,8 +172,9 @@ public sealed class WorkerModelKindsTests(NGramModelFixture ngram, TinyModelFixt
         var db = connection.GetDatabase();
         string text = string.Join(' ', Enumerable.Range(0, 400_000).Select(i => TinyModelDirectory.Words[i * 7 % TinyModelDirectory.Words.Length]));
         var entry = await db.StreamAddAsync("slow", [new NameValueEntry(StreamEntries.TextField, text)]);
+        // The batch gets all the time it needs: on a loaded machine it has taken over the default 30 s.
         using var worker = DotnetProcess.Cli(["worker", .. Worker(wide.Directory, redis.Address, "slow", "--engine", "torch", "--long-texts", "window",
-                                                                  "--max-text-length", "10000000")]);
+                                                                  "--max-text-length", "10000000", "--shutdown-timeout", "600")]);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await PendingAsync(db, "slow") == 0)   // it holds the entry: scoring has begun
         {
@@ -182,12 +183,40 @@ public sealed class WorkerModelKindsTests(NGramModelFixture ngram, TinyModelFixt
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         worker.Signal(Signals.Terminate);
-        int exit = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        int exit = await worker.WaitForExitAsync(TimeSpan.FromSeconds(600));
         log.WriteLine($"exit {exit} {clock.Elapsed.TotalSeconds:F1} s after SIGTERM\n{worker.Log}");
         Assert.Equal(0, exit);
         var result = Assert.Single(await db.StreamRangeAsync("slow:results"));
         Assert.Equal(entry.ToString(), (string?)result[ResultWriter.InputIdField]);
         Assert.Equal(0, (await db.StreamPendingAsync("slow", "g")).PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task Past_the_shutdown_timeout_the_batch_in_hand_stays_pending_and_the_worker_exits_cleanly()
+    {
+        // The same slow batch with --shutdown-timeout 1: the host stops before the batch ends and disposes the model
+        // under it. No crash, no result, no ack: the entry waits for another consumer to claim it.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        var db = connection.GetDatabase();
+        string text = string.Join(' ', Enumerable.Range(0, 400_000).Select(i => TinyModelDirectory.Words[i * 7 % TinyModelDirectory.Words.Length]));
+        await db.StreamAddAsync("slow", [new NameValueEntry(StreamEntries.TextField, text)]);
+        using var worker = DotnetProcess.Cli(["worker", .. Worker(wide.Directory, redis.Address, "slow", "--engine", "torch", "--long-texts", "window",
+                                                                  "--max-text-length", "10000000", "--shutdown-timeout", "1")]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await PendingAsync(db, "slow") == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the worker never read the entry: " + worker.Log);
+            await Task.Delay(10);
+        }
+        worker.Signal(Signals.Terminate);
+        int exit = await worker.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        log.WriteLine(worker.Log);
+        Assert.Equal(0, exit);
+        Assert.Contains("the shutdown timeout passed with a batch in hand", worker.Log);
+        Assert.DoesNotContain("Exception", worker.Log);
+        Assert.Empty(await db.StreamRangeAsync("slow:results"));
+        Assert.Equal(1, (await db.StreamPendingAsync("slow", "g")).PendingMessageCount);
     }
 
     [Fact]
