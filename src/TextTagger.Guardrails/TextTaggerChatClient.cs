@@ -38,7 +38,7 @@ public sealed class TextTaggerChatClient : DelegatingChatClient
     {
         var conversation = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         var input = await JudgeInputAsync(conversation, cancellationToken).ConfigureAwait(false);
-        if (input is { IsBlocked: true }) return new ChatResponse(Refusal(input));
+        if (input is { IsBlocked: true }) return RefusalResponse(input);
 
         var response = await base.GetResponseAsync(conversation, options, cancellationToken).ConfigureAwait(false);
         GuardrailProperties.AddFlags(input, () => response.AdditionalProperties ??= []);
@@ -46,7 +46,13 @@ public sealed class TextTaggerChatClient : DelegatingChatClient
         if (answer.Length == 0) return response;
 
         var output = await _judge.JudgeAsync(GuardrailDirection.Output, [answer], cancellationToken).ConfigureAwait(false);
-        if (output.IsBlocked) return new ChatResponse(Refusal(output)) { ResponseId = response.ResponseId, ModelId = response.ModelId };
+        if (output.IsBlocked)
+        {
+            var refused = RefusalResponse(output);
+            refused.ResponseId = response.ResponseId;
+            refused.ModelId = response.ModelId;
+            return refused;
+        }
         GuardrailProperties.AddFlags(output, () => response.AdditionalProperties ??= []);
         if (response.Messages.LastOrDefault() is { } last) GuardrailProperties.AddFlags(output, () => last.AdditionalProperties ??= []);
         return response;
@@ -125,6 +131,9 @@ public sealed class TextTaggerChatClient : DelegatingChatClient
         Policy.Refusal is { } refusal
             ? new ChatMessage(ChatRole.Assistant, refusal) { AdditionalProperties = GuardrailProperties.ForRefusal(decision) }
             : throw new GuardrailBlockedException(decision, exposed);
+
+    ChatResponse RefusalResponse(GuardrailDecision decision) =>
+        new(Refusal(decision)) { FinishReason = ChatFinishReason.ContentFilter };
 
     ChatResponseUpdate Cut(GuardrailDecision decision, AnswerStream answer)
     {

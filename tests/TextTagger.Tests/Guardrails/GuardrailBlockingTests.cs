@@ -69,6 +69,7 @@ public sealed class GuardrailBlockingTests(NGramModelFixture model) : IClassFixt
 
         Assert.Empty(inner.Calls);
         Assert.Equal("Let's keep it civil.", response.Text);
+        Assert.Equal(ChatFinishReason.ContentFilter, response.FinishReason);
         Assert.Equal(["threat"], (string[])response.Messages[0].AdditionalProperties![GuardrailProperties.Blocked(GuardrailDirection.Input)]!);
     }
 
