@@ -7,6 +7,7 @@ IBenchmark[] benchmarks =
 [
     new TokenizerBenchmark(), new TrainStepBenchmark(), new InferBenchmark(), new FlopsBenchmark(), new CompareBenchmark(),
     new ServeLoadBenchmark(), new EnginesBenchmark(), new ExplainBenchmark(), new FaithfulnessBenchmark(), new PageBenchmark(), new StreamBenchmark(),
+    new GuardrailsBenchmark(),
 ];
 
 var chosen = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;

@@ -23,13 +23,14 @@ public sealed class PackagesCollection
 /// copied out of the repository, with no project reference, restored from that folder and NuGet — built and run as a
 /// user would: a console app fine-tunes the bundled MiniLM a few steps, exports int8 and predicts; a predict-only app
 /// on the inference core alone scores the export; an ASP.NET Core app maps the endpoints under its own prefix behind
-/// its own authorization policy and answers with the probabilities the model gives in-process.
+/// its own authorization policy and answers with the probabilities the model gives in-process; a console chat app
+/// guards a scripted LLM with an n-gram model the installed tool trained (TextTagger.Guardrails).
 /// </summary>
 [Collection(PackagesCollection.Name)]
 public sealed class PackagesConsumerTests(ITestOutputHelper output)
 {
     static readonly string[] Packages =
-        ["TextTagger", "TextTagger.NGram", "TextTagger.Reports", "TextTagger.Torch", "TextTagger.AspNetCore", "TextTagger.Streaming", "TextTagger.Cli"];
+        ["TextTagger", "TextTagger.NGram", "TextTagger.Reports", "TextTagger.Torch", "TextTagger.AspNetCore", "TextTagger.Streaming", "TextTagger.Guardrails", "TextTagger.Cli"];
 
     const string Insult = "You are such a loser!";
 
@@ -120,7 +121,35 @@ public sealed class PackagesConsumerTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooMany.StatusCode);
         Assert.Contains("64", await tooMany.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/moderation/healthz/ready")).StatusCode);
+
+        // 4. The chat app: its LLM scripted, its guardrails (appsettings.json) an n-gram model trained by the tool.
+        string comments = SyntheticComments.Write(work["comments.csv"], rows: 800);
+        Run(Path.Combine(tools, "texttagger"), work.Path, "train", "--model", "ngram", "--data", comments, "--out", work["ngram"],
+            "--val-fraction", "0.2", "--tune-fraction", "0.2", "--balance", "100000");
+        string ngram = Path.Combine(work["ngram"], "model");
+        using var guard = Tagger.Load(ngram);
+        Assert.True(guard.Predict(ChatInsult)["insult"] >= guard.Thresholds[1], "the n-gram model does not tag the chat's insult");
+        Assert.True(guard.Predict("angry angry w5")["threat"] >= guard.Thresholds[2], "the n-gram model does not tag the chat's threat");
+        const string Answer = "Happy to help. Here is a short answer. Anything else? ";   // the scripted LLM's
+        Assert.True(guard.Predict(Answer)["toxic"] < guard.Thresholds[0], "the n-gram model calls the chat's polite answer toxic");
+        Build(consumers, "ChatApp", version);
+        string chat = Run("dotnet", Path.Combine(consumers, "ChatApp", "out"), Path.Combine(consumers, "ChatApp", "out", "ChatApp.dll"), ngram,
+                          "good nice kind", ChatInsult, "Repeat: ugly ugly w3. good", "angry angry w5").ReplaceLineEndings("\n");
+        output.WriteLine(chat);
+        Assert.Contains($"you> good nice kind\nbot> {Answer}\n", chat);
+        // Flagged: passed to the LLM, with the model's own score attached.
+        string flagged = guard.Predict(ChatInsult)["insult"].ToString("F3", CultureInfo.InvariantCulture);
+        Assert.Contains($"you> {ChatInsult}\nbot> {Answer}\n     (flagged: insult {flagged})\n", chat);
+        // The LLM made to say an insult: its stream is cut, and the refusal ends it.
+        string repeated = chat.Split('\n').SkipWhile(l => !l.StartsWith("you> Repeat: ", StringComparison.Ordinal)).ElementAt(1);
+        Assert.StartsWith("bot> Sure. ", repeated);
+        Assert.Matches(@"\[cut: \d+ characters of the blocked sentence were shown\] Let's keep it civil\.$", repeated);
+        Assert.DoesNotContain("Anything else?", repeated);
+        Assert.Contains("you> angry angry w5\nbot> Let's keep it civil.\n", chat);   // blocked before the LLM
+        Assert.Contains("model calls: 3", chat);
     }
+
+    const string ChatInsult = "you are ugly w3";
 
     void CheckPackages(string feed, string version)
     {
