@@ -16,12 +16,12 @@ public static class EvaluationCharts
     public const string ConfusionMatricesFile = "confusion_matrices.png";
     public const string F1ByLabelFile = "f1_by_label.png";
 
-    const float TitleSize = 20, AxisLabelSize = 17, TickSize = 14, LegendSize = 14;
+    internal const float TitleSize = 20, AxisLabelSize = 17, TickSize = 14, LegendSize = 14;
     /// <summary>A sans-serif face (as seaborn's); ScottPlot falls back to its default when it is not installed.</summary>
-    const string FontName = "DejaVu Sans";
+    internal const string FontName = "DejaVu Sans";
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes the three charts into <paramref name="directory"/>; returns their paths.</summary>
+    /// <summary>Writes the three charts (and <see cref="ReliabilityChart"/> when the report has calibration metrics) into <paramref name="directory"/>; returns their paths.</summary>
     public static IReadOnlyList<string> Write(EvaluationReport report, string directory)
     {
         Directory.CreateDirectory(directory);
@@ -31,7 +31,10 @@ public static class EvaluationCharts
         WriteRocCurves(report, roc);
         WriteConfusionMatrices(report, confusion);
         WriteF1ByLabel(report, f1);
-        return [roc, confusion, f1];
+        if (report.Calibration is null) return [roc, confusion, f1];
+        string reliability = Path.Combine(directory, ReliabilityChart.FileName);
+        ReliabilityChart.Write(report, reliability);
+        return [roc, confusion, f1, reliability];
     }
 
     /// <summary>A short name for the tuned thresholds, for titles and legends.</summary>
@@ -256,7 +259,7 @@ public static class EvaluationCharts
         Label = value.ToString("0.00", C),
     };
 
-    static void Style(Plot plot, string title, string xLabel, string yLabel)
+    internal static void Style(Plot plot, string title, string xLabel, string yLabel)
     {
         plot.Font.Set(FontName);
         plot.Title(title, TitleSize);
