@@ -84,11 +84,7 @@ public static class EvaluationCharts
         chance.LinePattern = LinePattern.Dashed;
         legend.Add(new LegendItem { LabelText = "chance (AUROC 0.500)", LineColor = Colors.Gray, LineWidth = 1.5f, LinePattern = LinePattern.Dashed });
 
-        plot.Axes.SetLimits(-0.01, 1.01, -0.01, 1.01);
-        var ticks = new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 };
-        var tickText = ticks.Select(t => t.ToString("0.0", C)).ToArray();
-        plot.Axes.Bottom.SetTicks(ticks, tickText);
-        plot.Axes.Left.SetTicks(ticks, tickText);
+        UnitSquare(plot);
         Style(plot, report.MeanRocAuc is { } mean
                 ? string.Create(C, $"ROC curves ({report.RowCount:N0} rows, mean AUROC {mean:F3})")
                 : string.Create(C, $"ROC curves ({report.RowCount:N0} rows)"),
@@ -258,6 +254,16 @@ public static class EvaluationCharts
         LineWidth = 0,
         Label = value.ToString("0.00", C),
     };
+
+    /// <summary>Both axes from 0 to 1 with ticks every 0.2 (ROC curves, reliability diagrams).</summary>
+    internal static void UnitSquare(Plot plot)
+    {
+        plot.Axes.SetLimits(-0.01, 1.01, -0.01, 1.01);
+        var ticks = new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 };
+        var tickText = ticks.Select(t => t.ToString("0.0", C)).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks, tickText);
+        plot.Axes.Left.SetTicks(ticks, tickText);
+    }
 
     internal static void Style(Plot plot, string title, string xLabel, string yLabel)
     {

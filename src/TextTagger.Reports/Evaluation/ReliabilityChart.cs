@@ -36,11 +36,7 @@ public static class ReliabilityChart
         }
         legend.Add(new LegendItem { LabelText = "perfectly calibrated", LineColor = Colors.Gray, LineWidth = 1.5f, LinePattern = LinePattern.Dashed });
 
-        plot.Axes.SetLimits(-0.01, 1.01, -0.01, 1.01);
-        var ticks = new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 };
-        var tickText = ticks.Select(t => t.ToString("0.0", C)).ToArray();
-        plot.Axes.Bottom.SetTicks(ticks, tickText);
-        plot.Axes.Left.SetTicks(ticks, tickText);
+        EvaluationCharts.UnitSquare(plot);
         EvaluationCharts.Style(plot,
             string.Create(C, $"Reliability ({report.RowCount:N0} rows, {CalibrationMetrics.BinCount} bins, mean ECE {report.MeanExpectedCalibrationError:F3})"),
             "Mean predicted probability in the bin", "Share of positives in the bin");

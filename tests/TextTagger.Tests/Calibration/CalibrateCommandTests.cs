@@ -11,6 +11,7 @@ namespace TextTagger.Tests.Calibration;
 
 /// <summary>`texttagger calibrate` and --calibration / --threshold-policy on real n-gram models and an ensemble of them:
 /// what the files say is checked against the probabilities and tags the loaded model gives, computed here.</summary>
+[Collection(TorchRandomCollection.Name)]   // trains in-process (the n-gram model), like TrainCommandTests
 public sealed class CalibrateCommandTests(NGramModelFixture run) : IClassFixture<NGramModelFixture>, IDisposable
 {
     readonly TempFolder _folder = new();
