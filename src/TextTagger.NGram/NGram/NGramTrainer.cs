@@ -27,6 +27,7 @@ public static class NGramTrainer
                                             Action<string>? message = null, TuningOptions? tuning = null)
     {
         options.Validate();
+        tuning?.Policies().For(train.LabelNames);   // a rule for a label the data lacks fails before the fit
         if (train.Count == 0 || validation.Count == 0)
             throw new TextTaggerException($"too few rows to train ({train.Count} for training, {validation.Count} for validation)");
         message ??= _ => { };

@@ -54,7 +54,11 @@ public static class EnsembleBuilder
         foreach (var member in memberDirectories)
         {
             using var tagger = Tagger.Load(member);
-            labels ??= tagger.Labels;
+            if (labels == null)
+            {
+                labels = tagger.Labels;
+                tuning?.Policies().For(labels);   // a rule for a label the models lack fails before the scoring
+            }
             var map = EnsembleScorer.MapLabels(labels, tagger.Labels, member);
             var own = tagger.PredictLogits(tune.Rows.Select(r => r.Text).ToArray());
             var ordered = new float[tune.Count, labels.Count];

@@ -136,6 +136,21 @@ public sealed class CalibrateCommandTests(NGramModelFixture run) : IClassFixture
     }
 
     [Fact]
+    public void A_rule_for_a_label_the_data_lacks_fails_before_any_fitting()
+    {
+        var training = CliRunner.Run("train", "--model", "ngram", "--data", run.Data, "--out", _folder.Combine("spam"), "--threshold-policy", "spam=precision:0.9");
+        Assert.Equal(1, training.ExitCode);
+        Assert.Contains("--threshold-policy names 'spam', which is not a label of the model", training.Error);
+        Assert.DoesNotContain("n-gram features", training.Output);   // failed before featurizing
+        Assert.False(Directory.Exists(_folder.Combine("spam", "model")));
+        var ensemble = CliRunner.Run("ensemble", "--models", $"{run.Model},{run.Model}", "--tune-on", run.Tune, "--out", _folder.Combine("ens"),
+                                     "--threshold-policy", "spam=f1");
+        Assert.Equal(1, ensemble.ExitCode);
+        Assert.Contains("--threshold-policy names 'spam'", ensemble.Error);
+        Assert.DoesNotContain("scored", ensemble.Output);
+    }
+
+    [Fact]
     public void Training_takes_the_policy_and_the_calibration()
     {
         string output = _folder.Combine("trained");
