@@ -1,3 +1,5 @@
+using TextTagger.Inference;
+
 namespace TextTagger.Server;
 
 // The JSON the service speaks (camelCase on the wire).
@@ -14,10 +16,28 @@ public sealed record PredictResponse(IReadOnlyList<string> Labels, IReadOnlyList
 public sealed record TextPrediction(IReadOnlyDictionary<string, double> Probabilities, IReadOnlyList<string> Tags, bool Truncated);
 
 /// <summary>GET /v1/labels answer: the model's labels and thresholds, what runs it, and the request limits a client
-/// must keep to. MaxTokens is null for a model that reads whole texts (the n-gram model).</summary>
+/// must keep to. MaxTokens is null for a model that reads whole texts (the n-gram model). Rules holds each label's
+/// rule when the thresholds are the model's own and say how they were chosen; null otherwise.</summary>
 public sealed record LabelsResponse(IReadOnlyList<string> Labels, IReadOnlyDictionary<string, double> Thresholds, string Model,
                                     string Engine, string Precision, int? MaxTokens, int MaxTextLength, int MaxTextsPerRequest,
-                                    int MaxFileTexts);
+                                    int MaxFileTexts, IReadOnlyDictionary<string, LabelRule>? Rules = null)
+{
+    /// <summary>The rules of a tagger's labels as /v1/labels shows them; null when the tagger has none with a policy.</summary>
+    public static IReadOnlyDictionary<string, LabelRule>? RulesOf(ITagger tagger)
+    {
+        if (tagger.Rules is not { } rules || rules.Labels.All(r => r.Policy == null)) return null;
+        var byLabel = new Dictionary<string, LabelRule>();
+        for (int l = 0; l < tagger.Labels.Count; l++)
+            if (rules.Find(tagger.Labels[l]) is { Policy: { } policy } rule)
+                byLabel[rule.Label] = new LabelRule(policy, tagger.Thresholds[l], rule.Precision, rule.Recall, rule.TargetReached);
+        return byLabel;
+    }
+}
+
+/// <summary>How a label's threshold was chosen: its policy ("f1", "precision:0.9", "recall:0.95"), the threshold, and the
+/// precision and recall it gave on the tune rows; TargetReached is false when no threshold met the policy there and F1
+/// chose it instead.</summary>
+public sealed record LabelRule(string Policy, double Threshold, double? TunePrecision, double? TuneRecall, bool TargetReached);
 
 /// <summary>GET /healthz answer.</summary>
 public sealed record HealthResponse(string Status, int Labels, bool MicroBatching);

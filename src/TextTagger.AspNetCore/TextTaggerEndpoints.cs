@@ -32,9 +32,9 @@ public static class TextTaggerEndpoints
         group.MapGet("/v1/labels", (ServedModel model, TaggerServerOptions options) =>
                 new LabelsResponse(model.Tagger.Labels, TextsRequest.ByLabel(model.Tagger.Labels, model.Tagger.Thresholds), model.Name,
                     model.Tagger.EngineName, model.Tagger.Precision.ToString().ToLowerInvariant(), model.Tagger.MaxTokens,
-                    options.MaxTextLength, options.MaxTextsPerRequest, options.MaxFileTexts))
+                    options.MaxTextLength, options.MaxTextsPerRequest, options.MaxFileTexts, LabelsResponse.RulesOf(model.Tagger)))
             .WithName("Labels")
-            .WithSummary("The model's labels and their thresholds");
+            .WithSummary("The model's labels, their thresholds and the rules that chose them");
         group.MapPost(PredictFileEndpoint.Route, PredictFileEndpoint.HandleAsync)
             .WithName("PredictFile")
             .WithSummary("Score a whole file: text/csv (text column, optional id column) or text/plain (one text per line) in, the scored CSV out")

@@ -19,6 +19,7 @@ public static class TextTaggerCli
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(EnsembleCommand.Create());
+        root.Subcommands.Add(CalibrateCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(TextTagger.Worker.WorkerCommands.ConfigureWorker(new Command("worker",

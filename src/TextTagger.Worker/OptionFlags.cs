@@ -29,6 +29,8 @@ public static class OptionFlags
         ["Block"] = "--block-ms", ["ClaimIdle"] = "--claim-idle-ms", ["MaxDeliveries"] = "--max-deliveries",
         // NGramOptions
         ["WordNgrams"] = "--ngram-words", ["CharNgrams"] = "--ngram-chars", ["MinCount"] = "--ngram-min-count",
+        // TuningOptions (train, ensemble, calibrate)
+        ["ThresholdPolicy"] = "--threshold-policy", ["Calibration"] = "--calibration",
         ["L2Regularization"] = "--ngram-l2", ["Weighting"] = "--ngram-weighting", ["MaxIterations"] = "--ngram-max-iterations",
     };
 

@@ -41,11 +41,19 @@ function showError(box, error) {
 
 const format = p => p.toFixed(3);
 
+/** " (precision:0.9 on the tune rows: P 0.912, R 0.550)" when the server says how a label's threshold was chosen. */
+function ruleText(label) {
+  const rule = model && model.rules && model.rules[label];
+  if (!rule) return "";
+  const measured = rule.tunePrecision == null || rule.tuneRecall == null ? "" : `: P ${format(rule.tunePrecision)}, R ${format(rule.tuneRecall)}`;
+  return ` (${rule.policy}${rule.targetReached ? "" : " not reached, F1 chose"} on the tune rows${measured})`;
+}
+
 async function loadModel() {
   try {
     model = await (await call("v1/labels")).json();
     $("model").textContent = `Model ${model.model} (${model.engine} ${model.precision}, ${model.maxTokens == null ? "reads whole texts" : `up to ${model.maxTokens} tokens per text`}) — ` +
-      model.labels.map(l => `${l} ≥ ${format(model.thresholds[l])}`).join(", ");
+      model.labels.map(l => `${l} ≥ ${format(model.thresholds[l])}${ruleText(l)}`).join(", ");
     $("file-limit").textContent = `This server scores files of up to ${model.maxFileTexts.toLocaleString("en")} comments.`;
   } catch (error) {
     $("model").textContent = error.message;
@@ -98,7 +106,7 @@ function card(text, prediction) {
     const mark = document.createElement("div");
     mark.className = "threshold";
     mark.style.left = `${(100 * threshold).toFixed(2)}%`;
-    mark.title = `threshold ${format(threshold)}`;
+    mark.title = `threshold ${format(threshold)}${ruleText(label)}`;
     bar.append(fill, mark);
     const value = document.createElement("span");
     value.className = "value";

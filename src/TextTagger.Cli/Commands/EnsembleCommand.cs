@@ -37,10 +37,13 @@ static class EnsembleCommand
         command.Options.Add(weights);
         command.Options.Add(output);
         command.Options.Add(overwrite);
+        var tuning = new TuningFlags();
+        tuning.AddTo(command);
         command.SetAction(parse =>
         {
             var console = CliSupport.Console(parse);
             string outDir = parse.GetValue(output)!;
+            var tuningOptions = tuning.Options(parse);
             if (Directory.Exists(outDir) && !parse.GetValue(overwrite))
                 throw new TextTaggerException($"--out {outDir} already exists; pass --overwrite to replace it");
             var members = parse.GetValue(models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -51,7 +54,7 @@ static class EnsembleCommand
                 "equal" => EnsembleWeighting.Equal,
                 _ => EnsembleWeighting.Shared,
             };
-            var result = EnsembleBuilder.Build(members, tune, weighting, outDir, m => console.MarkupLineInterpolated($"{m}"));
+            var result = EnsembleBuilder.Build(members, tune, weighting, outDir, m => console.MarkupLineInterpolated($"{m}"), tuningOptions);
             Write(console, result);
             return 0;
         });

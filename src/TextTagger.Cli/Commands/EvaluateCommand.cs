@@ -107,12 +107,15 @@ static class EvaluateCommand
                 $"scored {report.RowCount:N0} rows in {scoring.TotalSeconds:F1} s ({report.RowCount / Math.Max(scoring.TotalSeconds, 1e-9):F1} rows/s)"));
 
             EvaluationTables.Write(console, report);
+            if (report.Calibration is { } calibration)
+                writer.WriteLine("expected calibration error: " + string.Join(", ", calibration.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Label} {c.ExpectedCalibrationError:F4}"))) +
+                                 string.Create(CultureInfo.InvariantCulture, $"; mean {report.MeanExpectedCalibrationError:F4}"));
 
             string title = $"Evaluation of {modelDir} on {dataset.Source}";
             bool replaced = Directory.Exists(outDir);
             EvaluationArtifacts.Write(report, outDir, title);
             console.MarkupLineInterpolated(
-                $"wrote [green]{outDir}[/]{(replaced ? " (replaced the earlier evaluation)" : "")}: {EvaluationArtifacts.MetricsFile}, {EvaluationArtifacts.ReportFile}, {EvaluationCharts.RocCurvesFile}, {EvaluationCharts.ConfusionMatricesFile}, {EvaluationCharts.F1ByLabelFile}");
+                $"wrote [green]{outDir}[/]{(replaced ? " (replaced the earlier evaluation)" : "")}: {EvaluationArtifacts.MetricsFile}, {EvaluationArtifacts.ReportFile}, {EvaluationCharts.RocCurvesFile}, {EvaluationCharts.ConfusionMatricesFile}, {EvaluationCharts.F1ByLabelFile}{(report.Calibration != null ? ", " + ReliabilityChart.FileName : "")}");
         return report;
     }
 

@@ -57,7 +57,7 @@ static class ModelCommand
         output.WriteLine(string.Create(c, $"architecture:  {files.Config.Describe()}"));
         output.WriteLine($"labels:        {string.Join(", ", files.Labels)}");
         if (files.Thresholds != null)
-            output.WriteLine("thresholds:    " + string.Join(", ", files.Thresholds.Select(t => string.Create(c, $"{t.Key} {t.Value:0.###}"))));
+            output.WriteLine("thresholds:    " + string.Join(", ", files.Thresholds.Labels.Select(r => r.Describe())));
         output.WriteLine(string.Create(c, $"model:         {files.OnnxPath} ({new FileInfo(files.OnnxPath!).Length / 1048576.0:F1} MB, {engine.Precision.Name()}), runs on ONNX Runtime"));
         output.WriteLine($"vocabulary:    {files.VocabPath} ({(files.DoLowerCase ? "lower-cased" : "cased")})");
     }
@@ -70,7 +70,7 @@ static class ModelCommand
         output.WriteLine($"model:         {tagger.Source}");
         output.WriteLine($"runs on:       {tagger.EngineName}" + (tagger.MaxTokens is int limit ? $", up to {limit} tokens" : ", whole texts"));
         output.WriteLine($"labels:        {string.Join(", ", tagger.Labels)}");
-        output.WriteLine("thresholds:    " + string.Join(", ", tagger.Labels.Select((l, i) => string.Create(c, $"{l} {tagger.Thresholds[i]:0.###}"))));
+        output.WriteLine("thresholds:    " + string.Join(", ", tagger.Labels.Select((l, i) => tagger.Rules?.Find(l)?.Describe() ?? string.Create(c, $"{l} {tagger.Thresholds[i]:0.###}"))));
         if (File.Exists(Path.Combine(directory, TextTagger.Ensembles.EnsembleFiles.FileName)))
         {
             var ensemble = TextTagger.Ensembles.EnsembleFiles.Read(directory);

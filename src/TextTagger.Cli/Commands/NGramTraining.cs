@@ -47,7 +47,7 @@ sealed class NGramTraining
     /// <summary>Splits like a transformer run (validation.csv and tune.csv beside the model), trains, writes train.json
     /// and evaluates the saved model on the validation rows. Returns the model directory.</summary>
     public static string Run(IAnsiConsole console, TextWriter writer, string dataPath, CsvLoadOptions loadOptions, DatasetSplitSettings split,
-                             int? limitRows, NGramOptions options, string outputDirectory)
+                             int? limitRows, NGramOptions options, string outputDirectory, TextTagger.Calibration.TuningOptions? tuning = null)
     {
         options.Validate();
         var clock = Stopwatch.StartNew();
@@ -56,7 +56,7 @@ sealed class NGramTraining
                          (parts.Tune != null ? $", {parts.Tune.Count:N0} tune rows" : ""));
 
         string modelDirectory = Path.Combine(outputDirectory, "model");
-        var result = NGramTrainer.Train(parts.Train, parts.Validation, options, modelDirectory, writer.WriteLine);
+        var result = NGramTrainer.Train(parts.Train, parts.Validation, options, modelDirectory, writer.WriteLine, tuning);
         double seconds = clock.Elapsed.TotalSeconds;
         writer.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"trained in {seconds:F1} s (features {result.FeaturizeSeconds:F1} s, fit {result.FitSeconds:F1} s); validation mean ROC AUC {result.ValidationMeanRocAuc:F4}; saved {modelDirectory}"));
@@ -66,6 +66,7 @@ sealed class NGramTraining
             model = ModelName,
             data = Path.GetFullPath(dataPath),
             options,
+            tuning,
             split,
             train_rows = result.TrainRows,
             validation_rows = result.ValidationRows,

@@ -64,6 +64,8 @@ static class TrainCommand
         var resume = Add(command, new Option<string?>("--resume") { Description = "Continue the interrupted run in this output folder (its options are used)" });
         var overwrite = Add(command, new Option<bool>("--overwrite") { Description = "Replace an earlier run in --out" });
         var ngram = new NGramTraining();
+        var tuning = new TuningFlags();
+        tuning.AddTo(command);
         ngram.AddTo(command);
 
         command.SetAction((parse, cancel) =>
@@ -90,7 +92,8 @@ static class TrainCommand
                     if (Directory.Exists(Path.Combine(outputDirectory, Trainer.ModelFolder)))
                         throw new TextTaggerException($"--out {outputDirectory} already holds a model; pass --overwrite to replace the run, or choose another --out");
                     string ngramModel = NGramTraining.Run(console, writer, data, dataOptions.LoadOptions(parse), splitOptions.Settings(parse),
-                                                          parse.GetValue(limitRows), ngram.Options(parse, parse.GetValue(threads)), outputDirectory);
+                                                          parse.GetValue(limitRows), ngram.Options(parse, parse.GetValue(threads)), outputDirectory,
+                                                          tuning.Options(parse));
                     var heldOut = CsvDatasetReader.Load(Path.Combine(outputDirectory, Trainer.ValidationFile), dataOptions.LoadOptions(parse));
                     EvaluateCommand.EvaluateAndWrite(console, writer, ngramModel, heldOut, Path.Combine(outputDirectory, EvaluateCommand.DefaultOutFolder));
                     return Task.FromResult(0);
@@ -129,6 +132,8 @@ static class TrainCommand
                     CheckpointInterval = CheckpointEvery.Parse(parse.GetValue(checkpointEvery)!).Interval,
                     CheckpointEverySteps = CheckpointEvery.Parse(parse.GetValue(checkpointEvery)!).Steps,
                     LogEverySteps = Math.Max(1, parse.GetValue(logEvery)),
+                    ThresholdPolicy = tuning.Options(parse).ThresholdPolicy,
+                    Calibration = tuning.Options(parse).Calibration,
                 };
                 trainer = new Trainer(data, dataOptions.LoadOptions(parse), options, outputDirectory, display);
             }

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Transforms.Text;
+using TextTagger.Calibration;
 using TextTagger.Data;
 using TextTagger.Evaluation;
 using TextTagger.Inference;
@@ -23,9 +24,10 @@ public sealed record NGramTrainingResult(string ModelDirectory, int TrainRows, i
 public static class NGramTrainer
 {
     public static NGramTrainingResult Train(LabeledDataset train, LabeledDataset validation, NGramOptions options, string modelDirectory,
-                                            Action<string>? message = null)
+                                            Action<string>? message = null, TuningOptions? tuning = null)
     {
         options.Validate();
+        tuning?.Policies().For(train.LabelNames);   // a rule for a label the data lacks fails before the fit
         if (train.Count == 0 || validation.Count == 0)
             throw new TextTaggerException($"too few rows to train ({train.Count} for training, {validation.Count} for validation)");
         message ??= _ => { };
@@ -53,13 +55,12 @@ public static class NGramTrainer
         using var scorer = NGramScorer.FromTrained(featurizer, weights, bias);
         var tagger = new Tagger(scorer, train.LabelNames, LabelThresholds.Uniform(weights.Length, LabelThresholds.Default));
         var scores = ModelEvaluation.Score(tagger, validation);
-        var tuned = F1ThresholdTuner.TuneThresholds(scores);
-        var thresholds = train.LabelNames.Select((label, i) => (label, LabelThresholds.ToStored(tuned[i]))).ToDictionary(p => p.label, p => p.Item2);
+        var tuned = ModelTuning.Fit(scores, tuning, message);
         AtomicDirectory.Write(modelDirectory, folder =>
         {
             ml.Model.Save(featurizer, texts.Schema, Path.Combine(folder, NGramFiles.FeaturizerFile));
             new NGramFiles(NGramFiles.Kind, train.LabelNames, featureCount, bias, options).Write(folder, weights);
-            HfFiles.WriteThresholds(folder, train.LabelNames, thresholds);
+            tuned.Write(folder);
         });
         var auc = Enumerable.Range(0, scores.LabelCount).Select(l => TextTagger.Evaluation.RankingMetrics.RocAuc(scores.Scores(l), scores.Truth.Column(l))).ToArray();
         return new NGramTrainingResult(Path.GetFullPath(modelDirectory), train.Count, validation.Count, featureCount, featurizeSeconds,

@@ -18,7 +18,8 @@ public static class EvaluationArtifacts
                 "## Charts\n\n" +
                 $"![ROC curves]({EvaluationCharts.RocCurvesFile})\n\n" +
                 $"![Confusion matrices]({EvaluationCharts.ConfusionMatricesFile})\n\n" +
-                $"![F1 per label]({EvaluationCharts.F1ByLabelFile})\n");
+                $"![F1 per label]({EvaluationCharts.F1ByLabelFile})\n" +
+                (report.Calibration != null ? $"\n![Reliability diagram]({ReliabilityChart.FileName})\n" : ""));
             EvaluationCharts.Write(report, temp);
         });
 }

@@ -16,12 +16,12 @@ public static class EvaluationCharts
     public const string ConfusionMatricesFile = "confusion_matrices.png";
     public const string F1ByLabelFile = "f1_by_label.png";
 
-    const float TitleSize = 20, AxisLabelSize = 17, TickSize = 14, LegendSize = 14;
+    internal const float TitleSize = 20, AxisLabelSize = 17, TickSize = 14, LegendSize = 14;
     /// <summary>A sans-serif face (as seaborn's); ScottPlot falls back to its default when it is not installed.</summary>
-    const string FontName = "DejaVu Sans";
+    internal const string FontName = "DejaVu Sans";
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes the three charts into <paramref name="directory"/>; returns their paths.</summary>
+    /// <summary>Writes the three charts (and <see cref="ReliabilityChart"/> when the report has calibration metrics) into <paramref name="directory"/>; returns their paths.</summary>
     public static IReadOnlyList<string> Write(EvaluationReport report, string directory)
     {
         Directory.CreateDirectory(directory);
@@ -31,7 +31,10 @@ public static class EvaluationCharts
         WriteRocCurves(report, roc);
         WriteConfusionMatrices(report, confusion);
         WriteF1ByLabel(report, f1);
-        return [roc, confusion, f1];
+        if (report.Calibration is null) return [roc, confusion, f1];
+        string reliability = Path.Combine(directory, ReliabilityChart.FileName);
+        ReliabilityChart.Write(report, reliability);
+        return [roc, confusion, f1, reliability];
     }
 
     /// <summary>A short name for the tuned thresholds, for titles and legends.</summary>
@@ -81,11 +84,7 @@ public static class EvaluationCharts
         chance.LinePattern = LinePattern.Dashed;
         legend.Add(new LegendItem { LabelText = "chance (AUROC 0.500)", LineColor = Colors.Gray, LineWidth = 1.5f, LinePattern = LinePattern.Dashed });
 
-        plot.Axes.SetLimits(-0.01, 1.01, -0.01, 1.01);
-        var ticks = new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 };
-        var tickText = ticks.Select(t => t.ToString("0.0", C)).ToArray();
-        plot.Axes.Bottom.SetTicks(ticks, tickText);
-        plot.Axes.Left.SetTicks(ticks, tickText);
+        UnitSquare(plot);
         Style(plot, report.MeanRocAuc is { } mean
                 ? string.Create(C, $"ROC curves ({report.RowCount:N0} rows, mean AUROC {mean:F3})")
                 : string.Create(C, $"ROC curves ({report.RowCount:N0} rows)"),
@@ -256,7 +255,17 @@ public static class EvaluationCharts
         Label = value.ToString("0.00", C),
     };
 
-    static void Style(Plot plot, string title, string xLabel, string yLabel)
+    /// <summary>Both axes from 0 to 1 with ticks every 0.2 (ROC curves, reliability diagrams).</summary>
+    internal static void UnitSquare(Plot plot)
+    {
+        plot.Axes.SetLimits(-0.01, 1.01, -0.01, 1.01);
+        var ticks = new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 };
+        var tickText = ticks.Select(t => t.ToString("0.0", C)).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks, tickText);
+        plot.Axes.Left.SetTicks(ticks, tickText);
+    }
+
+    internal static void Style(Plot plot, string title, string xLabel, string yLabel)
     {
         plot.Font.Set(FontName);
         plot.Title(title, TitleSize);

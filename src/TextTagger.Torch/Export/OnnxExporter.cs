@@ -1,3 +1,4 @@
+using TextTagger.Calibration;
 using System.Text.Json;
 using Google.Protobuf;
 using Onnx;
@@ -73,6 +74,7 @@ public static class OnnxExporter
         AtomicDirectory.Write(target, temp =>
         {
             pretrained.WriteDescription(temp);
+            ModelTuning.Copy(modelDirectory, temp);   // the rules and calibration as tuned, not only the threshold values
             File.WriteAllBytes(Path.Combine(temp, ModelDirectory.OnnxFile), model.ToByteArray());
             maxDiff = CompareWithTorch(pretrained, Path.Combine(temp, ModelDirectory.OnnxFile));
             if (precision == Precision.Fp32 && !(maxDiff <= Float32Tolerance))

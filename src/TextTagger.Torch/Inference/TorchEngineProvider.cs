@@ -20,7 +20,9 @@ public sealed class TorchEngineProvider : IEngineProvider
         TorchRuntime.SetThreads(request.Threads);
         var loaded = PretrainedModel.Load(model, request.Labels);
         var engine = new TorchEngine(loaded.Model, computeType, owner: loaded);
-        return new LoadedEngine(engine, loaded.Labels, loaded.VocabPath, loaded.DoLowerCase, loaded.Thresholds, loaded.MaxTokens,
+        // The directory's rules (policy, tune precision and recall) when the model keeps its head and thresholds.
+        var thresholds = loaded.Thresholds == null ? null : files?.Thresholds ?? ModelThresholds.Given(loaded.Labels, loaded.Thresholds);
+        return new LoadedEngine(engine, loaded.Labels, loaded.VocabPath, loaded.DoLowerCase, thresholds, loaded.MaxTokens,
                                 loaded.Config.MaxPositionEmbeddings, loaded.Source.ToString());
     }
 }

@@ -110,6 +110,7 @@ public sealed class Trainer
                                           $"resume it with the same file, or start a new run with --overwrite");
 
         var data = TrainingData.Prepare(_dataPath, _loadOptions, o, _outputDirectory, _observer.Message);
+        o.Tuning.Policies().For(data.LabelNames);   // a rule for a label the data lacks fails now, not at the first saved model
         using var pretrained = PretrainedModel.Load(o.Model, data.LabelNames, o.Pooling);
         foreach (var warning in pretrained.Warnings.Where(w => !w.Contains("classifier"))) _observer.Message($"note: {warning}");
         var model = pretrained.Model;

@@ -97,6 +97,13 @@ public sealed record TrainingOptions
     /// <summary>Print a progress line every N steps when the output is not a terminal.</summary>
     public int LogEverySteps { get; init; } = 20;
     public int EvaluationBatchSize { get; init; } = 64;
+    /// <summary>How the saved model's thresholds are chosen on the validation rows: f1, precision:P or recall:R, for all
+    /// labels or per label (<c>threat=precision:0.9,…</c>); see <see cref="Evaluation.ThresholdTuning"/>.</summary>
+    public string ThresholdPolicy { get; init; } = "f1";
+    /// <summary>Per-label calibration of the saved model, fit on the validation rows (none, platt or temperature).
+    /// <c>texttagger calibrate</c> refits it on rows the run never saw (tune.csv).</summary>
+    public TextTagger.Calibration.CalibrationMethod Calibration { get; init; } = TextTagger.Calibration.CalibrationMethod.None;
+    [JsonIgnore] public TextTagger.Calibration.TuningOptions Tuning => new() { ThresholdPolicy = ThresholdPolicy, Calibration = Calibration };
 
     public void Validate()
     {
@@ -127,6 +134,7 @@ public sealed record TrainingOptions
         Require(TuneFraction >= 0 && TuneFraction + ValidationFraction < 1, nameof(TuneFraction), $"must be in [0, 1 - ValidationFraction), got {TuneFraction}");
         Require(ValidateEverySteps is null or >= 1, nameof(ValidateEverySteps), $"must be ≥ 1, got {ValidateEverySteps}");
         Require(CheckpointEverySteps is null or >= 1, nameof(CheckpointEverySteps), $"must be at least 1 step, got {CheckpointEverySteps}");
+        Tuning.Validate();
         Require(CheckpointInterval is null || CheckpointInterval > TimeSpan.Zero, nameof(CheckpointInterval), $"must be a positive time, got {CheckpointInterval}");
     }
 }

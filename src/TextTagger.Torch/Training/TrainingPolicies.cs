@@ -1,3 +1,4 @@
+using TextTagger.Calibration;
 using TextTagger.Evaluation;
 using TextTagger.Modeling.Pretrained;
 
@@ -6,7 +7,8 @@ namespace TextTagger.Training;
 /// <summary>
 /// Keeps the best model (Lightning's ModelCheckpoint): an epoch whose validation beats the best so far, by loss or
 /// mean AUROC (<see cref="TrainingOptions.SelectBy"/>), is saved to model/ with per-label thresholds tuned for F1 on
-/// the validation scores.
+/// the validation scores
+/// by <see cref="TrainingOptions.ThresholdPolicy"/>, and calibrated there when <see cref="TrainingOptions.Calibration"/> asks.
 /// </summary>
 internal sealed class BestModelPolicy(TrainingOptions options, string modelDirectory)
 {
@@ -21,9 +23,8 @@ internal sealed class BestModelPolicy(TrainingOptions options, string modelDirec
 
     public void Save(PretrainedModel pretrained, LabelledScores validationScores, ITrainingObserver observer)
     {
-        var tuned = F1ThresholdTuner.TuneThresholds(validationScores);
-        var thresholds = pretrained.Labels.Select((label, i) => (label, LabelThresholds.ToStored(tuned[i]))).ToDictionary(p => p.label, p => p.Item2);
-        pretrained.Save(modelDirectory, thresholds, options.MaxTokens);
+        var tuning = ModelTuning.Fit(validationScores, options.Tuning, observer.Message);
+        pretrained.Save(modelDirectory, tuning, options.MaxTokens);
         observer.Message($"saved best model to {modelDirectory}");
     }
 }

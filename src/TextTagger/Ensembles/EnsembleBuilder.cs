@@ -1,3 +1,4 @@
+using TextTagger.Calibration;
 using TextTagger.Data;
 using TextTagger.Evaluation;
 using TextTagger.Inference;
@@ -27,7 +28,7 @@ public sealed record EnsembleResult(string Directory, IReadOnlyList<string> Labe
 /// <summary>
 /// Builds an ensemble directory from saved models. Their logits on a labelled tune file — rows none of them trained on,
 /// and not the rows the ensemble is then evaluated on, so the reported number is not flattered — choose the weights
-/// (a grid over the simplex: steps of 0.05 for 2 members, 0.1 for 3, 1/6 for 4) and the per-label thresholds (F1).
+/// (a grid over the simplex: steps of 0.05 for 2 members, 0.1 for 3, 1/6 for 4) and the per-label thresholds (by policy, F1 unless told; with an optional calibration first, see <see cref="ModelTuning"/>).
 /// The members are copied in, so the directory is one self-contained model for every command.
 /// </summary>
 public static class EnsembleBuilder
@@ -35,7 +36,7 @@ public static class EnsembleBuilder
     public const int MaxTunedMembers = 4;
 
     public static EnsembleResult Build(IReadOnlyList<string> memberDirectories, LabeledDataset tune, EnsembleWeighting weighting,
-                                       string outDirectory, Action<string>? message = null)
+                                       string outDirectory, Action<string>? message = null, TuningOptions? tuning = null)
     {
         if (memberDirectories.Count < 2) throw new TextTaggerException("an ensemble needs at least two models (--models DIR1,DIR2)");
         if (weighting != EnsembleWeighting.Equal && memberDirectories.Count > MaxTunedMembers)
@@ -53,7 +54,11 @@ public static class EnsembleBuilder
         foreach (var member in memberDirectories)
         {
             using var tagger = Tagger.Load(member);
-            labels ??= tagger.Labels;
+            if (labels == null)
+            {
+                labels = tagger.Labels;
+                tuning?.Policies().For(labels);   // a rule for a label the models lack fails before the scoring
+            }
             var map = EnsembleScorer.MapLabels(labels, tagger.Labels, member);
             var own = tagger.PredictLogits(tune.Rows.Select(r => r.Text).ToArray());
             var ordered = new float[tune.Count, labels.Count];
@@ -67,8 +72,7 @@ public static class EnsembleBuilder
         var weights = ChooseWeights(logits, truth, labels!.Count, weighting);
         var combined = Combine(logits, weights);
         var scores = LabelledScores.FromMatrix(LogitsRunner.Probabilities(combined), truth, labels);
-        var tuned = F1ThresholdTuner.TuneThresholds(scores);
-        var thresholds = labels.Select((label, i) => (label, LabelThresholds.ToStored(tuned[i]))).ToDictionary(p => p.label, p => p.Item2);
+        var tuned = ModelTuning.Fit(scores, tuning, message);
 
         var members = memberDirectories.Select((dir, i) => new EnsembleMember(
             Path.Combine(EnsembleFiles.MembersFolder, $"{i + 1}-{MemberName(dir)}"), Path.GetFullPath(dir))).ToArray();
@@ -79,7 +83,7 @@ public static class EnsembleBuilder
         {
             foreach (var member in members) CopyDirectory(member.Source, Path.Combine(folder, member.Path));
             files.Write(folder);
-            HfFiles.WriteThresholds(folder, labels, thresholds);
+            tuned.Write(folder);
         });
 
         var memberAuc = logits.Select(z => RocAuc(z, truth)).ToArray();

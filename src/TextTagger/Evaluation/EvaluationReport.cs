@@ -21,6 +21,13 @@ public sealed record EvaluationReport(
     /// <summary>Where the thresholds of <see cref="AtTunedThresholds"/> came from; null when not said (e.g. a
     /// report computed directly by <see cref="MultiLabelMetrics"/> from thresholds tuned elsewhere).</summary>
     public TunedThresholdsSource? TunedThresholdsSource { get; init; }
+
+    /// <summary>Brier score, expected calibration error and reliability bins per label; null when the scores are not
+    /// probabilities (outside [0, 1]) or the report predates them.</summary>
+    public IReadOnlyList<LabelCalibrationMetrics>? Calibration { get; init; }
+
+    /// <summary>The mean of the labels' expected calibration errors; null without <see cref="Calibration"/>.</summary>
+    public double? MeanExpectedCalibrationError => Calibration is { } c ? CalibrationMetrics.MeanExpectedCalibrationError(c) : null;
 }
 
 /// <summary>Where the "tuned" thresholds of an <see cref="EvaluationReport"/> came from. Written in JSON as

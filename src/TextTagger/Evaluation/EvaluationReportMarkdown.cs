@@ -25,6 +25,14 @@ public static class EvaluationReportMarkdown
                 $"| {r.Label} | {r.Positives} | {r.Negatives} | {Auc(r.RocAuc, digits)} | {Number(r.AveragePrecision, digits)} |\n");
         md.Append("\nMean ROC AUC over labels where it is defined: ").Append(Auc(report.MeanRocAuc, digits))
           .Append(". ROC AUC is undefined (n/a) for a label with a single class in the data.\n\n");
+        if (report.Calibration is { } calibration)
+        {
+            md.Append("## Calibration\n\n| label | Brier score | expected calibration error |\n|---|---:|---:|\n");
+            foreach (var c in calibration)
+                md.Append(CultureInfo.InvariantCulture, $"| {c.Label} | {Number(c.Brier, digits)} | {Number(c.ExpectedCalibrationError, digits)} |\n");
+            md.Append("\nMean expected calibration error: ").Append(Number(report.MeanExpectedCalibrationError!.Value, digits))
+              .Append(CultureInfo.InvariantCulture, $" ({CalibrationMetrics.BinCount} uniform bins; 0: every bin's mean probability equals its share of positives).\n\n");
+        }
 
         AppendThresholded(md, "At threshold 0.5", report.AtDefaultThreshold, digits, showThresholds: false);
         if (report.AtTunedThresholds is { } tuned)

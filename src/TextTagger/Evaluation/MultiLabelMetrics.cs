@@ -23,7 +23,18 @@ public static class MultiLabelMetrics
             ranking,
             RankingMetrics.MeanOfDefined(ranking.Select(r => r.RocAuc)),
             AtThresholds(data, LabelThresholds.Uniform(data.LabelCount)),
-            tunedThresholds is null ? null : AtThresholds(data, tunedThresholds));
+            tunedThresholds is null ? null : AtThresholds(data, tunedThresholds))
+        {
+            Calibration = AreProbabilities(data) ? CalibrationMetrics.Compute(data) : null,
+        };
+    }
+
+    static bool AreProbabilities(LabelledScores data)
+    {
+        for (int j = 0; j < data.LabelCount; j++)
+            foreach (double s in data.Scores(j))
+                if (!(s is >= 0 and <= 1)) return false;
+        return true;
     }
 
     public static EvaluationReport Compute(double[,] scores, int[,] truth, IReadOnlyList<string> labelNames,

@@ -13,6 +13,8 @@ public interface ITagger
     IReadOnlyList<string> Labels { get; }
     /// <summary>Per label: the probability from which it is a tag.</summary>
     IReadOnlyList<double> Thresholds { get; }
+    /// <summary>The model's stored rule per label (policy, tune precision and recall), when the thresholds are its own.</summary>
+    ModelFiles.ModelThresholds? Rules => null;
 
     Prediction Predict(string text);
     IReadOnlyList<Prediction> Predict(IReadOnlyList<string> texts);

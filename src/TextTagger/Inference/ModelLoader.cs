@@ -1,3 +1,4 @@
+using TextTagger.Calibration;
 using TextTagger.Ensembles;
 using TextTagger.Inference.Engines;
 using TextTagger.Tokenization;
@@ -5,7 +6,7 @@ using TextTagger.Tokenization;
 namespace TextTagger.Inference;
 
 /// <summary>A model ready to score, with what the tagger needs besides: its labels, tuned thresholds and origin.</summary>
-public sealed record LoadedModel(ITextScorer Scorer, IReadOnlyList<string> Labels, IReadOnlyDictionary<string, float>? Thresholds, string Source);
+public sealed record LoadedModel(ITextScorer Scorer, IReadOnlyList<string> Labels, ModelFiles.ModelThresholds? Thresholds, string Source);
 
 /// <summary>
 /// Opens whatever a model directory holds: an ensemble (ensemble.json), another kind an <see cref="IModelFormat"/>
@@ -19,6 +20,16 @@ public static class ModelLoader
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        string model = options.ModelPath;
+        var loaded = OpenUncalibrated(options);
+        // Every model kind calibrates the same way: the directory's calibration.json maps the logits its scorer returns
+        // (an ensemble's members apply their own when they are opened, the ensemble its own on the combined logits).
+        if (!options.ApplyCalibration || !Directory.Exists(model) || ModelCalibration.Read(model) is not { } calibration) return loaded;
+        return loaded with { Scorer = new CalibratedScorer(loaded.Scorer, calibration.For(loaded.Labels)) };
+    }
+
+    static LoadedModel OpenUncalibrated(TaggerOptions options)
+    {
         string model = options.ModelPath;
         if (Directory.Exists(model))
         {

@@ -42,9 +42,12 @@ public sealed class Tagger : ITagger, IDisposable
         try
         {
             var thresholds = loaded.Labels
-                .Select(l => options.Threshold ?? (loaded.Thresholds != null && loaded.Thresholds.TryGetValue(l, out var own) ? own : LabelThresholds.Default))
+                .Select(l => options.Threshold ?? (loaded.Thresholds != null && loaded.Thresholds.TryGet(l, out var own) ? own : LabelThresholds.Default))
                 .ToArray();
-            return new Tagger(loaded.Scorer, loaded.Labels, thresholds, loaded.Source);
+            return new Tagger(loaded.Scorer, loaded.Labels, thresholds, loaded.Source)
+            {
+                Rules = options.Threshold == null ? loaded.Thresholds : null,
+            };
         }
         catch
         {
@@ -58,6 +61,9 @@ public sealed class Tagger : ITagger, IDisposable
 
     public IReadOnlyList<string> Labels { get; }
     public IReadOnlyList<double> Thresholds { get; }
+    /// <summary>The model's stored rules (policy, tune precision and recall per label) when <see cref="Thresholds"/>
+    /// are the model's own; null when one threshold was given for all labels, or the model has no thresholds.json.</summary>
+    public ModelFiles.ModelThresholds? Rules { get; init; }
     /// <summary>What scores the texts.</summary>
     public ITextScorer Scorer => _scorer;
     /// <summary>Tokens of a text the model reads at most (null: the whole text).</summary>

@@ -30,6 +30,9 @@ public sealed record TaggerOptions
     public int? MaxBatchTokens { get; set; }
     /// <summary>Texts past the token limit: truncated, or scored in overlapping windows.</summary>
     public LongTextMode LongTexts { get; set; } = LongTextMode.Truncate;
+    /// <summary>Apply the model's calibration.json to its logits (false: the model's own probabilities, which
+    /// <c>texttagger calibrate</c> fits on).</summary>
+    public bool ApplyCalibration { get; set; } = true;
     /// <summary>Tokens between window starts (default: half a window).</summary>
     public int? WindowStride { get; set; }
 

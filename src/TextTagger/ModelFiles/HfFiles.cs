@@ -59,28 +59,12 @@ public static class HfFiles
         File.WriteAllText(Path.Combine(directory, ModelDirectory.TokenizerConfigFile), json.ToJsonString(Indented) + "\n");
     }
 
-    /// <summary>Per-label thresholds {label: threshold} from thresholds.json, or null when there is none.</summary>
-    public static IReadOnlyDictionary<string, float>? ReadThresholds(string directory)
-    {
-        string path = Path.Combine(directory, ModelDirectory.ThresholdsFile);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<Dictionary<string, float>>(File.ReadAllText(path))
-                   ?? throw new TextTaggerException($"{path} is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new TextTaggerException($"{path}: expected {{\"label\": threshold, …}} ({e.Message})", e);
-        }
-    }
+    /// <summary>thresholds.json (see <see cref="ModelThresholds"/>), or null when there is none.</summary>
+    public static ModelThresholds? ReadThresholds(string directory) => ModelThresholds.Read(directory);
 
-    public static void WriteThresholds(string directory, IReadOnlyList<string> labels, IReadOnlyDictionary<string, float> thresholds)
-    {
-        var json = new JsonObject();
-        foreach (var label in labels) json[label] = thresholds[label];
-        File.WriteAllText(Path.Combine(directory, ModelDirectory.ThresholdsFile), json.ToJsonString(Indented) + "\n");
-    }
+    /// <summary>Given thresholds (no policy) as thresholds.json; 0.5 for a label without one.</summary>
+    public static void WriteThresholds(string directory, IReadOnlyList<string> labels, IReadOnlyDictionary<string, float>? thresholds) =>
+        ModelThresholds.Given(labels, thresholds).Write(directory);
 
     /// <summary>Writes vocab.txt with LF line ends (the bundled copy has CRLF).</summary>
     public static void WriteVocabulary(string path, byte[] vocabBytes)

@@ -7,7 +7,7 @@ namespace TextTagger.ModelFiles;
 /// exported model.onnx. The one reader of these files; the engines decide what they need from it.
 /// </summary>
 public sealed record ModelDirectory(string Directory, BertConfig Config, string VocabPath, bool DoLowerCase,
-                                    IReadOnlyDictionary<string, float>? Thresholds, int? ModelMaxLength,
+                                    ModelThresholds? Thresholds, int? ModelMaxLength,
                                     string? WeightsPath, string? OnnxPath)
 {
     public const string ConfigFile = "config.json";

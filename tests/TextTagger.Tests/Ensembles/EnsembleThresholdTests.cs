@@ -74,12 +74,17 @@ public sealed class EnsembleThresholdTests(NGramModelFixture run, ITestOutputHel
             double best = candidates.Max(t => F1(scores, truth, t));
             double highestBest = candidates.Last(t => F1(scores, truth, t) == best);
 
-            double stored = thresholdsJson.RootElement.GetProperty(label).GetSingle();   // thresholds.json holds float32 values
+            var rule = thresholdsJson.RootElement.GetProperty("labels").EnumerateArray().Single(e => e.GetProperty("label").GetString() == label);
+            double stored = rule.GetProperty("threshold").GetSingle();   // thresholds.json holds float32 values
+            Assert.Equal("f1", rule.GetProperty("policy").GetString());
             Assert.Equal(stored, ensemble.Thresholds[l]);
             var tagged = predictions.Select(p => p.Tags.Contains(label)).ToArray();
             int tp = tagged.Zip(truth).Count(x => x.First && x.Second), fp = tagged.Zip(truth).Count(x => x.First && !x.Second),
                 fn = tagged.Zip(truth).Count(x => !x.First && x.Second);
             double tagsF1 = 2.0 * tp / (2.0 * tp + fp + fn);
+            // The precision and recall the file reports for the tune rows are those of the tags, counted here.
+            Assert.Equal((double)tp / (tp + fp), rule.GetProperty("precision").GetDouble(), 12);
+            Assert.Equal((double)tp / (tp + fn), rule.GetProperty("recall").GetDouble(), 12);
             log.WriteLine($"{label}: threshold {stored:R}, tags' F1 {tagsF1:F6}; brute force: best F1 {best:F6} from {highestBest:R} " +
                           $"({candidates.Length} candidates), F1 at 0.5 {F1(scores, truth, 0.5):F6}");
             Assert.Equal(best, tagsF1, 12);

@@ -9,7 +9,7 @@ namespace TextTagger.Tests.Evaluation;
 public class EvaluateCommandTests : IDisposable
 {
     static readonly string[] Labels = ["toxic", "insult"];
-    static readonly string[] Outputs = ["metrics.json", "report.md", "roc_curves.png", "confusion_matrices.png", "f1_by_label.png"];
+    static readonly string[] Outputs = ["metrics.json", "report.md", "roc_curves.png", "confusion_matrices.png", "f1_by_label.png", "reliability.png"];
     readonly TempFolder _folder = new();
     public void Dispose() => _folder.Dispose();
 

@@ -79,6 +79,39 @@ public class OnnxExportTests
         Assert.Equal([0.25, 0.5, 0.75], tagger.Thresholds);
     }
 
+    [Fact]
+    public void The_export_keeps_the_rules_and_the_calibration_and_applies_it_like_the_source()
+    {
+        using var folder = new TempFolder();
+        string model = TinyModelDirectory.Create(folder["model"], Labels);
+        File.WriteAllText(Path.Combine(model, "thresholds.json"), """
+            {"labels": [{"label": "toxic", "threshold": 0.25, "policy": "precision:0.9", "precision": 0.91, "recall": 0.4, "target_reached": true},
+                        {"label": "insult", "threshold": 0.5, "policy": "f1"}, {"label": "threat", "threshold": 0.75, "policy": "f1"}]}
+            """);
+        File.WriteAllText(Path.Combine(model, "calibration.json"), """
+            {"method": "platt", "tune_rows": 10, "labels": [{"label": "toxic", "slope": 0.5, "intercept": -1.0},
+                        {"label": "insult", "slope": 2.0, "intercept": 0.25}, {"label": "threat", "slope": 1.0, "intercept": 0.0}]}
+            """);
+        OnnxExporter.Export(model, folder["onnx"], new OnnxExportOptions { Opset = 18 });
+
+        string[] texts = ["w1 good ugly w3", "calm angry"];
+        using var raw = Tagger.Load(new TaggerOptions { ModelPath = folder["onnx"], ApplyCalibration = false });
+        using var exported = Tagger.Load(folder["onnx"]);
+        using var source = Tagger.Load(new TaggerOptions { ModelPath = model, Engine = EngineKind.TorchSharp });
+        var z = raw.PredictLogits(texts);
+        var p = exported.PredictProbabilities(texts);
+        var q = source.PredictProbabilities(texts);
+        (double Slope, double Intercept)[] maps = [(0.5, -1.0), (2.0, 0.25), (1.0, 0.0)];
+        for (int i = 0; i < texts.Length; i++)
+            for (int l = 0; l < 3; l++)
+            {
+                Assert.Equal(1 / (1 + Math.Exp(-(maps[l].Slope * z[i, l] + maps[l].Intercept))), p[i, l], 6);
+                Assert.Equal(q[i, l], p[i, l], 4);   // TorchSharp and ONNX Runtime, both calibrated
+            }
+        Assert.Equal("precision:0.9", exported.Rules!.Find("toxic")!.Policy);
+        Assert.Equal(0.91, exported.Rules.Find("toxic")!.Precision);
+    }
+
     internal static double ModelMaxAbsDiff(float[,] a, float[,] b) =>
         a.Cast<float>().Zip(b.Cast<float>(), (x, y) => (double)Math.Abs(x - y)).Max();
 }

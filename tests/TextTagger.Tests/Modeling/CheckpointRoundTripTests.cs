@@ -80,7 +80,7 @@ public class CheckpointRoundTripTests
         Assert.Equal("cls", config["pooling"]!.GetValue<string>());
         Assert.True(File.Exists(temp["saved/vocab.txt"]));
         Assert.Contains("do_lower_case", File.ReadAllText(temp["saved/tokenizer_config.json"]));
-        Assert.Equal(0.5f, HfFiles.ReadThresholds(temp["saved"])!["toxic"]);
+        Assert.Equal(0.5f, HfFiles.ReadThresholds(temp["saved"])!.ByLabel()["toxic"]);
 
         using var weights = SafetensorsFile.Open(temp["saved/model.safetensors"]);
         Assert.Equal("pt", weights.Metadata["format"]);

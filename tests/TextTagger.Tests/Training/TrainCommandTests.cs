@@ -20,7 +20,8 @@ public class TrainCommandTests : IDisposable
         string output = _folder.Combine("run");
 
         var result = CliRunner.Run(TinyRun(data, encoder, output, 2, "--pos-weight-cap", "5", "--attention-dropout", "0", "--precision", "fp32",
-                                          "--select-by", "auroc", "--oversample-rare", "2", "--rare-label-share", "0.25", "--train-seed", "3"));
+                                          "--select-by", "auroc", "--oversample-rare", "2", "--rare-label-share", "0.25", "--train-seed", "3",
+                                          "--threshold-policy", "recall:0.5", "--calibration", "temperature"));
 
         Assert.True(result.ExitCode == 0, result.Error);
         var options = TextTagger.Training.TrainingSummary.Read(Path.Combine(output, "train.json")).Options;
@@ -28,6 +29,13 @@ public class TrainCommandTests : IDisposable
         Assert.Equal((TextTagger.Training.SelectionMetric.Auroc, 2, 0.25, (int?)3), (options.SelectBy, options.RareLabelRepeat, options.RareLabelShare, options.TrainSeed));
         Assert.Contains("over-sampling: rows carrying hateful × 2", result.Output);
         Assert.Contains("\"attention_probs_dropout_prob\": 0,", File.ReadAllText(Path.Combine(output, "model", "config.json")));
+        // The best model's thresholds follow the policy on the validation rows, and its calibration is saved beside them.
+        Assert.Equal(("recall:0.5", TextTagger.Calibration.CalibrationMethod.Temperature), (options.ThresholdPolicy, options.Calibration));
+        var rules = TextTagger.ModelFiles.ModelThresholds.Read(Path.Combine(output, "model"))!;
+        Assert.All(rules.Labels, r => Assert.Equal("recall:0.5", r.Policy));
+        Assert.All(rules.Labels, r => Assert.True(r.Recall is null || r.Recall >= 0.5, $"{r.Label}: recall {r.Recall}"));   // null: no positive
+        Assert.Contains(rules.Labels, r => r.Recall != null);
+        Assert.Equal(TextTagger.Calibration.CalibrationMethod.Temperature, TextTagger.Calibration.ModelCalibration.Read(Path.Combine(output, "model"))!.Method);
         Assert.Contains("1 thread(s), fp32", result.Output);
         Assert.Matches(@"epoch 1 step 5/\d+\s+loss \d\.\d{4}", result.Output);
         Assert.Matches(@"epoch 2: train loss \d\.\d{4}, train AUROC \d\.\d{4}, validation loss \d\.\d{4}, validation AUROC \d\.\d{4}", result.Output);
@@ -56,6 +64,8 @@ public class TrainCommandTests : IDisposable
     [InlineData("--ema", "1", "--ema must be a decay in (0, 1)")]
     [InlineData("--tune-fraction", "0.95", "--tune-fraction must be in [0, 1 - --val-fraction)")]
     [InlineData("--max-batch-tokens", "4", "--max-batch-tokens must be ≥ 8")]
+    [InlineData("--threshold-policy", "precision:2", "--threshold-policy precision needs a target in (0, 1]")]
+    [InlineData("--calibration", "isotonic", "--calibration must be one of none, platt, temperature")]
     public void Bad_options_fail_with_one_line_and_no_output_folder(string option, string value, string message)
     {
         string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 50);

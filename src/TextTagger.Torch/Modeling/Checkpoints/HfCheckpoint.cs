@@ -10,7 +10,7 @@ public sealed record HfCheckpoint(ModelDirectory Files, string WeightsPath)
     public BertConfig Config => Files.Config;
     public string VocabPath => Files.VocabPath;
     public bool DoLowerCase => Files.DoLowerCase;
-    public IReadOnlyDictionary<string, float>? Thresholds => Files.Thresholds;
+    public IReadOnlyDictionary<string, float>? Thresholds => Files.Thresholds?.ByLabel();
     public int? ModelMaxLength => Files.ModelMaxLength;
 
     public static HfCheckpoint Open(string directory)

@@ -1,3 +1,4 @@
+using TextTagger.Calibration;
 using System.Diagnostics;
 using TextTagger.Modeling.Checkpoints;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ namespace TextTagger.Modeling.Pretrained;
 
 /// <summary>
 /// The one entry point for weights: <see cref="Load"/> the bundled "minilm" or any Hugging Face BERT directory into
-/// a <see cref="BertForMultiLabelClassification"/>, and <see cref="Save"/> a fine-tuned model as a Hugging Face
+/// a <see cref="BertForMultiLabelClassification"/>, and <see cref="Save(string, IReadOnlyDictionary{string, float}?, int?)"/> a fine-tuned model as a Hugging Face
 /// directory that Python's transformers loads as it is.
 /// </summary>
 public sealed class PretrainedModel : IDisposable
@@ -128,9 +129,16 @@ public sealed class PretrainedModel : IDisposable
     /// </summary>
     /// <param name="maxTokens">The token limit used in fine-tuning, written as model_max_length so prediction uses it too.</param>
     public void Save(string directory, IReadOnlyDictionary<string, float>? thresholds = null, int? maxTokens = null) =>
+        Save(directory, thresholds, null, maxTokens);
+
+    /// <summary>Saves with the thresholds and calibration fit on tune rows (thresholds.json, calibration.json).</summary>
+    public void Save(string directory, ModelTuning tuning, int? maxTokens = null) => Save(directory, tuning.Thresholds.ByLabel(), tuning, maxTokens);
+
+    void Save(string directory, IReadOnlyDictionary<string, float>? thresholds, ModelTuning? tuning, int? maxTokens) =>
         AtomicDirectory.Write(directory, temp =>
         {
             WriteDescription(temp, thresholds, maxTokens);
+            tuning?.Write(temp);
             var tensors = Model.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter));
             SafetensorsFile.Write(Path.Combine(temp, ModelDirectory.SafetensorsFile), tensors);
         });

@@ -5,7 +5,7 @@ namespace TextTagger.Inference.Engines;
 /// <summary>An engine with what the tagger needs to know about its model.</summary>
 /// <param name="Source">Where the model came from, for `model info` and logs.</param>
 public sealed record LoadedEngine(IInferenceEngine Engine, IReadOnlyList<string> Labels, string VocabPath, bool DoLowerCase,
-                                  IReadOnlyDictionary<string, float>? Thresholds, int? MaxTokens, int MaxPositions, string Source);
+                                  ModelFiles.ModelThresholds? Thresholds, int? MaxTokens, int MaxPositions, string Source);
 
 /// <summary>Opens a model directory (or a name such as "minilm") with one kind of engine.</summary>
 public interface IEngineProvider
