@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+
+namespace TextTagger.NGram.Featurizing;
+
+/// <summary>
+/// scikit-learn's TfidfVectorizer analyzers as the peer (bench/python/tfidf_baseline.py) configures them, code point
+/// for code point: the text is lower-cased, then accents are stripped (NFKD, combining marks dropped), then either
+/// words (<c>(?u)\b\w\w+\b</c>) joined into 1..n-grams, or <c>char_wb</c> n-grams: each whitespace-separated word
+/// padded with one space either side, its n-grams of every length in range (a word shorter than n counted once).
+/// Python strings index code points, so n-grams here count runes, not UTF-16 chars.
+/// </summary>
+public static class SklearnAnalyzers
+{
+    /// <summary>sklearn's preprocessing: <c>str.lower()</c>, then <c>strip_accents_unicode</c> (only for non-ASCII text).
+    /// Python lower-cases 'İ' to "i̇" where .NET leaves it; Python's final-sigma rule (word-final 'Σ' to 'ς') is not
+    /// copied: a Greek word in capitals ending in Σ gets a different last n-gram.</summary>
+    public static string Preprocess(string text)
+    {
+        string lower = text.ToLowerInvariant();
+        if (lower.Contains('\u0130')) lower = lower.Replace("\u0130", "i\u0307");
+        if (Ascii.IsValid(lower)) return lower;
+        string normalized = lower.Normalize(NormalizationForm.FormKD);
+        var kept = new StringBuilder(normalized.Length);
+        foreach (var rune in normalized.EnumerateRunes())
+            if (!CombiningMarks.Contains(rune.Value)) kept.Append(rune.ToString());
+        return kept.ToString();
+    }
+
+    /// <summary>Word n-grams of lengths <paramref name="minN"/>..<paramref name="maxN"/> (tokens joined by one space),
+    /// in sklearn's order: all unigrams, then all bigrams, …</summary>
+    public static void WordNGrams(string preprocessed, int minN, int maxN, Action<string> gram)
+    {
+        string[] tokens = [.. WordTokens(preprocessed)];
+        for (int n = minN; n <= Math.Min(maxN, tokens.Length); n++)
+            for (int i = 0; i + n <= tokens.Length; i++)
+                gram(n == 1 ? tokens[i] : string.Join(' ', tokens, i, n));
+    }
+
+    /// <summary>Maximal runs of at least two word code points: what <c>(?u)\b\w\w+\b</c> finds.</summary>
+    public static List<string> WordTokens(string text)
+    {
+        var tokens = new List<string>();
+        int start = -1, runes = 0;
+        for (int i = 0; i <= text.Length;)
+        {
+            bool word = false;
+            int width = 1;
+            if (i < text.Length && Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out width) == System.Buffers.OperationStatus.Done)
+                word = IsWordCharacter(rune);
+            if (word)
+            {
+                if (start < 0) (start, runes) = (i, 0);
+                runes++;
+            }
+            else if (start >= 0)
+            {
+                if (runes >= 2) tokens.Add(text[start..i]);
+                start = -1;
+            }
+            i += Math.Max(width, 1);
+        }
+        return tokens;
+    }
+
+    /// <summary>sklearn's <c>_char_wb_ngrams</c> for n-gram lengths <paramref name="minN"/>..<paramref name="maxN"/>.</summary>
+    public static void CharWbNGrams(string preprocessed, int minN, int maxN, Action<string> gram)
+    {
+        var padded = new StringBuilder();
+        var starts = new List<int>();   // UTF-16 offset of each code point in padded, and one past the end
+        foreach (var word in Words(preprocessed))
+        {
+            padded.Clear().Append(' ').Append(word).Append(' ');
+            string w = padded.ToString();
+            starts.Clear();
+            for (int i = 0; i < w.Length; i += char.IsSurrogatePair(w, i) ? 2 : 1) starts.Add(i);
+            int length = starts.Count;
+            starts.Add(w.Length);
+            for (int n = minN; n <= maxN; n++)
+            {
+                int offset = 0;
+                gram(Slice(w, starts, offset, n));
+                while (offset + n < length)
+                {
+                    offset++;
+                    gram(Slice(w, starts, offset, n));
+                }
+                if (offset == 0) break;   // a word shorter than n is counted once
+            }
+        }
+    }
+
+    // Python slices past the end stop at the end.
+    static string Slice(string w, List<int> starts, int offset, int n) =>
+        w[starts[offset]..starts[Math.Min(offset + n, starts.Count - 1)]];
+
+    /// <summary>Python's <c>str.split()</c>: runs of whitespace separate, none are kept.</summary>
+    static IEnumerable<string> Words(string text)
+    {
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            bool space = i == text.Length || IsPythonSpace(text[i]);
+            if (!space && start < 0) start = i;
+            else if (space && start >= 0)
+            {
+                yield return text[start..i];
+                start = -1;
+            }
+        }
+    }
+
+    /// <summary>Python's <c>str.isspace()</c>: .NET's white space plus the information separators U+001C..U+001F.</summary>
+    static bool IsPythonSpace(char c) => char.IsWhiteSpace(c) || c is >= '\u001C' and <= '\u001F';
+
+    /// <summary>Python's <c>\w</c> in a str pattern: alphanumeric (letters and every kind of number) or '_'.</summary>
+    static bool IsWordCharacter(Rune rune) => rune.Value == '_' || Rune.GetUnicodeCategory(rune) switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => true,
+        _ => false,
+    };
+}
