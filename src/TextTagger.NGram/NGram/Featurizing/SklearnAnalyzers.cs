@@ -13,11 +13,12 @@ namespace TextTagger.NGram.Featurizing;
 public static class SklearnAnalyzers
 {
     /// <summary>sklearn's preprocessing: <c>str.lower()</c>, then <c>strip_accents_unicode</c> (only for non-ASCII text).
-    /// Python lower-cases 'İ' to "i̇" where .NET leaves it; Python's final-sigma rule (word-final 'Σ' to 'ς') is not
-    /// copied: a Greek word in capitals ending in Σ gets a different last n-gram.</summary>
+    /// Python's full lower-casing differs from .NET's in two places, both copied: 'İ' becomes "i̇", and a word-final
+    /// 'Σ' becomes 'ς'.</summary>
     public static string Preprocess(string text)
     {
         string lower = text.ToLowerInvariant();
+        if (text.Contains('Σ')) lower = FinalSigmas(text, lower);
         if (lower.Contains('\u0130')) lower = lower.Replace("\u0130", "i\u0307");
         if (Ascii.IsValid(lower)) return lower;
         string normalized = lower.Normalize(NormalizationForm.FormKD);
@@ -26,6 +27,29 @@ public static class SklearnAnalyzers
             if (!CombiningMarks.Contains(rune.Value)) kept.Append(rune.ToString());
         return kept.ToString();
     }
+
+    /// <summary>Unicode's Final_Sigma condition, as Python applies it: 'Σ' after a cased letter and not before one
+    /// (case-ignorable characters skipped both ways) lower-cases to 'ς'. <paramref name="lower"/> is
+    /// <paramref name="text"/> simply lower-cased, so their indices agree.</summary>
+    static string FinalSigmas(string text, string lower)
+    {
+        var chars = lower.ToCharArray();
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] != 'Σ') continue;
+            int before = i - 1, after = i + 1;
+            while (before >= 0 && IsCaseIgnorable(text[before])) before--;
+            while (after < text.Length && IsCaseIgnorable(text[after])) after++;
+            if (before >= 0 && IsCased(text[before]) && !(after < text.Length && IsCased(text[after]))) chars[i] = 'ς';
+        }
+        return new string(chars);
+    }
+
+    static bool IsCased(char c) => char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter;
+
+    static bool IsCaseIgnorable(char c) => c is '\'' or '.' or ':' or '^' or '`' or '\u00B7' or '\u2018' or '\u2019' or '\u2024' or '\u2027'
+        || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol;
 
     /// <summary>Word n-grams of lengths <paramref name="minN"/>..<paramref name="maxN"/> (tokens joined by one space),
     /// in sklearn's order: all unigrams, then all bigrams, …</summary>

@@ -24,7 +24,7 @@ TRAIN = [
     "I will kill you, I will find you",
     "Thank you for the great edit, you are great",
     "Stop vandalising the page or you will be blocked",
-    "Что это такое? Это тест. ελληνικά κείμενα",
+    "Что это такое? Это тест. ελληνικά κείμενα ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ. ΣΑΣ ΣΑΣ Σ Σ",
     "",
     "!!! ??? ... --- ***",
     "idiot idiot moron moron great great you you are are",
