@@ -31,7 +31,7 @@ public static class OptionFlags
         ["WordNgrams"] = "--ngram-words", ["CharNgrams"] = "--ngram-chars", ["MinCount"] = "--ngram-min-count",
         ["L2Regularization"] = "--ngram-l2", ["Weighting"] = "--ngram-weighting", ["MaxIterations"] = "--ngram-max-iterations",
         ["Featurizer"] = "--ngram-featurizer", ["Classifier"] = "--ngram-classifier", ["MaxWordFeatures"] = "--ngram-max-word-features",
-        ["MaxCharFeatures"] = "--ngram-max-char-features",
+        ["MaxCharFeatures"] = "--ngram-max-char-features", ["NaiveBayesCounts"] = "--ngram-nb-counts",
     };
 
     /// <summary>The message of <paramref name="error"/> as a command-line user should read it.</summary>

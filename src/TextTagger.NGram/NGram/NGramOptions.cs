@@ -21,6 +21,9 @@ public sealed record NGramOptions
     /// <summary>"nbsvm": each feature scaled per label by its Naive Bayes log-count ratio before the logistic regression
     /// (Wang and Manning 2012); "lr": the logistic regression on the TF-IDF alone.</summary>
     public string Classifier { get; init; } = "nbsvm";
+    /// <summary>NB-SVM's counts: "presence" (a feature counts 1 in each row that has it, Wang and Manning's binarized
+    /// counts) or "tfidf" (its TF-IDF values summed).</summary>
+    public string NaiveBayesCounts { get; init; } = "presence";
     /// <summary>Word n-grams kept at most, the most frequent (sklearn's max_features; featurizer "tfidf").</summary>
     public int MaxWordFeatures { get; init; } = 100_000;
     /// <summary>Character n-grams kept at most, the most frequent (featurizer "tfidf").</summary>
@@ -47,6 +50,7 @@ public sealed record NGramOptions
         if (Weighting is not ("tfidf" or "idf" or "tf")) throw new InvalidOptionException(nameof(Weighting), $"must be tfidf, idf or tf, got '{Weighting}'");
         if (Featurizer is not ("tfidf" or "ml.net")) throw new InvalidOptionException(nameof(Featurizer), $"must be tfidf or ml.net, got '{Featurizer}'");
         if (Classifier is not ("nbsvm" or "lr")) throw new InvalidOptionException(nameof(Classifier), $"must be nbsvm or lr, got '{Classifier}'");
+        if (NaiveBayesCounts is not ("presence" or "tfidf")) throw new InvalidOptionException(nameof(NaiveBayesCounts), $"must be presence or tfidf, got '{NaiveBayesCounts}'");
         if (MaxWordFeatures < 1) throw new InvalidOptionException(nameof(MaxWordFeatures), $"must be ≥ 1, got {MaxWordFeatures}");
         if (MaxCharFeatures < 1) throw new InvalidOptionException(nameof(MaxCharFeatures), $"must be ≥ 1, got {MaxCharFeatures}");
         if (Featurizer == "tfidf" && CharNgrams < 2) throw new InvalidOptionException(nameof(CharNgrams), $"must be ≥ 2 with featurizer tfidf (char n-grams are 2..n), got {CharNgrams}");

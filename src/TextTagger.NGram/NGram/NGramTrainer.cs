@@ -78,7 +78,7 @@ public static class NGramTrainer
         if (!train.Rows.Any(r => r.Labels[label] == 1))
             throw new TextTaggerException($"no training row carries '{train.LabelNames[label]}': nothing to learn it from");
         var positive = train.Rows.Select(r => r.Labels[label] == 1).ToArray();
-        float[]? ratios = o.Classifier == "nbsvm" ? NaiveBayesRatios.Compute(features, positive, featureCount) : null;
+        float[]? ratios = o.Classifier == "nbsvm" ? NaiveBayesRatios.Compute(features, positive, featureCount, presence: o.NaiveBayesCounts == "presence") : null;
         var schema = SchemaDefinition.Create(typeof(LabelledFeatures));
         schema[nameof(LabelledFeatures.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
         var rows = features.Select((f, i) =>

@@ -26,7 +26,7 @@ public class NGramFormatTests
         string description = Path.Combine(saved, NGramFiles.FileName);
         var json = JsonNode.Parse(File.ReadAllText(description))!.AsObject();
         json.Remove("format");
-        foreach (var later in new[] { "Featurizer", "Classifier", "MaxWordFeatures", "MaxCharFeatures" }) json["options"]!.AsObject().Remove(later);
+        foreach (var later in new[] { "Featurizer", "Classifier", "NaiveBayesCounts", "MaxWordFeatures", "MaxCharFeatures" }) json["options"]!.AsObject().Remove(later);
         File.WriteAllText(description, json.ToJsonString());
 
         using (var tagger = TextTagger.Inference.Tagger.Load(saved))
@@ -55,10 +55,14 @@ public class NGramFormatTests
     {
         SparseRow[] rows = [new([0, 2], [1f, 2f]), new([1], [3f]), new([0, 1], [1f, 1f])];
         bool[] positive = [true, false, false];
-        var r = NaiveBayesRatios.Compute(rows, positive, featureCount: 3);
+        var r = NaiveBayesRatios.Compute(rows, positive, featureCount: 3, presence: false);
         // p = 1 + [1, 0, 2] = [2, 1, 3] (sum 6); q = 1 + [1, 4, 0] = [2, 5, 1] (sum 8).
         double[] expected = [Math.Log(2.0 / 6 / (2.0 / 8)), Math.Log(1.0 / 6 / (5.0 / 8)), Math.Log(3.0 / 6 / (1.0 / 8))];
         for (int f = 0; f < 3; f++) Assert.Equal(expected[f], r[f], 1e-6);
+        // Presence: p = 1 + [1, 0, 1] = [2, 1, 2] (sum 5); q = 1 + [1, 2, 0] = [2, 3, 1] (sum 6).
+        var present = NaiveBayesRatios.Compute(rows, positive, featureCount: 3, presence: true);
+        double[] expectedPresent = [Math.Log(2.0 / 5 / (2.0 / 6)), Math.Log(1.0 / 5 / (3.0 / 6)), Math.Log(2.0 / 5 / (1.0 / 6))];
+        for (int f = 0; f < 3; f++) Assert.Equal(expectedPresent[f], present[f], 1e-6);
         var scaled = NaiveBayesRatios.Scale(rows[0], r);
         Assert.Equal([0, 2], scaled.Indices);
         Assert.Equal(2 * r[2], scaled.Values[1], 1e-6);

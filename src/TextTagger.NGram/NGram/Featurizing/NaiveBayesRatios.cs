@@ -2,13 +2,15 @@ namespace TextTagger.NGram.Featurizing;
 
 /// <summary>
 /// NB-SVM's feature scaling (Wang and Manning 2012, as in the strong Jigsaw linear baselines): for one label,
-/// r = ln((p / ‖p‖₁) / (q / ‖q‖₁)) with p = α + the sum of the positive rows' features and q = α + the negatives'.
+/// r = ln((p / ‖p‖₁) / (q / ‖q‖₁)) with p = α + the sum of the positive rows' features and q = α + the negatives' —
+/// with <c>presence</c>, each feature counted 1 where a row has it (Wang and Manning's binarized counts), else its
+/// TF-IDF value summed.
 /// The logistic regression then sees x ∘ r; since w · (x ∘ r) = (w ∘ r) · x, the saved weights are w ∘ r and scoring
 /// needs no ratios.
 /// </summary>
 public static class NaiveBayesRatios
 {
-    public static float[] Compute(IReadOnlyList<SparseRow> rows, IReadOnlyList<bool> positive, int featureCount, double alpha = 1.0)
+    public static float[] Compute(IReadOnlyList<SparseRow> rows, IReadOnlyList<bool> positive, int featureCount, bool presence, double alpha = 1.0)
     {
         var p = new double[featureCount];
         var q = new double[featureCount];
@@ -18,7 +20,7 @@ public static class NaiveBayesRatios
         {
             var sums = positive[i] ? p : q;
             var row = rows[i];
-            for (int j = 0; j < row.Indices.Length; j++) sums[row.Indices[j]] += row.Values[j];
+            for (int j = 0; j < row.Indices.Length; j++) sums[row.Indices[j]] += presence ? 1 : row.Values[j];
         }
         double pTotal = p.Sum(), qTotal = q.Sum();
         var r = new float[featureCount];
