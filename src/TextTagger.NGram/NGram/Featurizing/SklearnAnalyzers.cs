@@ -51,20 +51,41 @@ public static class SklearnAnalyzers
         || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
             or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol;
 
+    /// <summary>Receives one n-gram; the span is only valid during the call (it points into a reused buffer).</summary>
+    public delegate void GramSink(ReadOnlySpan<char> gram);
+
     /// <summary>Word n-grams of lengths <paramref name="minN"/>..<paramref name="maxN"/> (tokens joined by one space),
     /// in sklearn's order: all unigrams, then all bigrams, …</summary>
-    public static void WordNGrams(string preprocessed, int minN, int maxN, Action<string> gram)
+    public static void WordNGrams(string preprocessed, int minN, int maxN, GramSink gram)
     {
-        string[] tokens = [.. WordTokens(preprocessed)];
-        for (int n = minN; n <= Math.Min(maxN, tokens.Length); n++)
-            for (int i = 0; i + n <= tokens.Length; i++)
-                gram(n == 1 ? tokens[i] : string.Join(' ', tokens, i, n));
+        var tokens = WordTokens(preprocessed);
+        char[] buffer = [];
+        for (int n = minN; n <= Math.Min(maxN, tokens.Count); n++)
+            for (int i = 0; i + n <= tokens.Count; i++)
+            {
+                if (n == 1)
+                {
+                    gram(preprocessed.AsSpan(tokens[i].Start, tokens[i].Length));
+                    continue;
+                }
+                int length = n - 1;
+                for (int k = i; k < i + n; k++) length += tokens[k].Length;
+                if (buffer.Length < length) buffer = new char[Math.Max(length, 2 * buffer.Length)];
+                int at = 0;
+                for (int k = i; k < i + n; k++)
+                {
+                    if (k > i) buffer[at++] = ' ';
+                    preprocessed.AsSpan(tokens[k].Start, tokens[k].Length).CopyTo(buffer.AsSpan(at));
+                    at += tokens[k].Length;
+                }
+                gram(buffer.AsSpan(0, length));
+            }
     }
 
-    /// <summary>Maximal runs of at least two word code points: what <c>(?u)\b\w\w+\b</c> finds.</summary>
-    public static List<string> WordTokens(string text)
+    /// <summary>Maximal runs of at least two word code points: what <c>(?u)\b\w\w+\b</c> finds (UTF-16 ranges).</summary>
+    public static List<(int Start, int Length)> WordTokens(string text)
     {
-        var tokens = new List<string>();
+        var tokens = new List<(int Start, int Length)>();
         int start = -1, runes = 0;
         for (int i = 0; i <= text.Length;)
         {
@@ -79,7 +100,7 @@ public static class SklearnAnalyzers
             }
             else if (start >= 0)
             {
-                if (runes >= 2) tokens.Add(text[start..i]);
+                if (runes >= 2) tokens.Add((start, i - start));
                 start = -1;
             }
             i += Math.Max(width, 1);
@@ -88,23 +109,26 @@ public static class SklearnAnalyzers
     }
 
     /// <summary>sklearn's <c>_char_wb_ngrams</c> for n-gram lengths <paramref name="minN"/>..<paramref name="maxN"/>.</summary>
-    public static void CharWbNGrams(string preprocessed, int minN, int maxN, Action<string> gram)
+    public static void CharWbNGrams(string preprocessed, int minN, int maxN, GramSink gram)
     {
-        var padded = new StringBuilder();
-        var starts = new List<int>();   // UTF-16 offset of each code point in padded, and one past the end
-        foreach (var word in Words(preprocessed))
+        char[] w = new char[64];
+        var starts = new List<int>();   // UTF-16 offset of each code point in the padded word, and one past the end
+        foreach (var (start, length) in Words(preprocessed))
         {
-            padded.Clear().Append(' ').Append(word).Append(' ');
-            string w = padded.ToString();
+            int padded = length + 2;
+            if (w.Length < padded) w = new char[Math.Max(padded, 2 * w.Length)];
+            w[0] = ' ';
+            preprocessed.AsSpan(start, length).CopyTo(w.AsSpan(1));
+            w[padded - 1] = ' ';
             starts.Clear();
-            for (int i = 0; i < w.Length; i += char.IsSurrogatePair(w, i) ? 2 : 1) starts.Add(i);
-            int length = starts.Count;
-            starts.Add(w.Length);
+            for (int i = 0; i < padded; i += char.IsHighSurrogate(w[i]) && i + 1 < padded && char.IsLowSurrogate(w[i + 1]) ? 2 : 1) starts.Add(i);
+            int runes = starts.Count;
+            starts.Add(padded);
             for (int n = minN; n <= maxN; n++)
             {
                 int offset = 0;
                 gram(Slice(w, starts, offset, n));
-                while (offset + n < length)
+                while (offset + n < runes)
                 {
                     offset++;
                     gram(Slice(w, starts, offset, n));
@@ -115,12 +139,16 @@ public static class SklearnAnalyzers
     }
 
     // Python slices past the end stop at the end.
-    static string Slice(string w, List<int> starts, int offset, int n) =>
-        w[starts[offset]..starts[Math.Min(offset + n, starts.Count - 1)]];
-
-    /// <summary>Python's <c>str.split()</c>: runs of whitespace separate, none are kept.</summary>
-    static IEnumerable<string> Words(string text)
+    static ReadOnlySpan<char> Slice(char[] w, List<int> starts, int offset, int n)
     {
+        int from = starts[offset], to = starts[Math.Min(offset + n, starts.Count - 1)];
+        return w.AsSpan(from, to - from);
+    }
+
+    /// <summary>Python's <c>str.split()</c>: runs of whitespace separate, none are kept (UTF-16 ranges).</summary>
+    static List<(int Start, int Length)> Words(string text)
+    {
+        var words = new List<(int Start, int Length)>();
         int start = -1;
         for (int i = 0; i <= text.Length; i++)
         {
@@ -128,10 +156,11 @@ public static class SklearnAnalyzers
             if (!space && start < 0) start = i;
             else if (space && start >= 0)
             {
-                yield return text[start..i];
+                words.Add((start, i - start));
                 start = -1;
             }
         }
+        return words;
     }
 
     /// <summary>Python's <c>str.isspace()</c>: .NET's white space plus the information separators U+001C..U+001F.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace TextTagger.NGram.Featurizing;
 
@@ -11,6 +12,7 @@ namespace TextTagger.NGram.Featurizing;
 public sealed class TfidfVectorizer
 {
     readonly Dictionary<string, int> _index;
+    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIndex;   // looks n-grams up without allocating them
 
     /// <summary>The analyzer: "word" or "char_wb", as in sklearn.</summary>
     public string Analyzer { get; }
@@ -29,6 +31,7 @@ public sealed class TfidfVectorizer
         _index = new Dictionary<string, int>(terms.Count, StringComparer.Ordinal);
         for (int i = 0; i < terms.Count; i++)
             if (!_index.TryAdd(terms[i], i)) throw new TextTaggerException($"{analyzer} vocabulary: '{terms[i]}' twice");
+        _spanIndex = _index.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int Count => Terms.Count;
@@ -68,9 +71,10 @@ public sealed class TfidfVectorizer
     public SparseRow Transform(string preprocessed, int offset = 0)
     {
         var counts = new Dictionary<int, int>();
+        var index = _spanIndex;
         Analyze(preprocessed, Analyzer, MinN, MaxN, gram =>
         {
-            if (_index.TryGetValue(gram, out int i)) counts[i] = counts.GetValueOrDefault(i) + 1;
+            if (index.TryGetValue(gram, out int i)) CollectionsMarshal.GetValueRefOrAddDefault(counts, i, out _)++;
         });
         if (counts.Count == 0) return SparseRow.Empty;
         var indices = counts.Keys.ToArray();
@@ -92,11 +96,12 @@ public sealed class TfidfVectorizer
     static Dictionary<string, int> CountNGrams(string preprocessed, string analyzer, int minN, int maxN)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        Analyze(preprocessed, analyzer, minN, maxN, gram => counts[gram] = counts.GetValueOrDefault(gram) + 1);
+        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        Analyze(preprocessed, analyzer, minN, maxN, gram => CollectionsMarshal.GetValueRefOrAddDefault(lookup, gram, out _)++);
         return counts;
     }
 
-    static void Analyze(string preprocessed, string analyzer, int minN, int maxN, Action<string> gram)
+    static void Analyze(string preprocessed, string analyzer, int minN, int maxN, SklearnAnalyzers.GramSink gram)
     {
         if (analyzer == "word") SklearnAnalyzers.WordNGrams(preprocessed, minN, maxN, gram);
         else SklearnAnalyzers.CharWbNGrams(preprocessed, minN, maxN, gram);
