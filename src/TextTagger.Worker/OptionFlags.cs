@@ -32,6 +32,8 @@ public static class OptionFlags
         // TuningOptions (train, ensemble, calibrate)
         ["ThresholdPolicy"] = "--threshold-policy", ["Calibration"] = "--calibration",
         ["L2Regularization"] = "--ngram-l2", ["Weighting"] = "--ngram-weighting", ["MaxIterations"] = "--ngram-max-iterations",
+        ["Featurizer"] = "--ngram-featurizer", ["Classifier"] = "--ngram-classifier", ["MaxWordFeatures"] = "--ngram-max-word-features",
+        ["MaxCharFeatures"] = "--ngram-max-char-features", ["NaiveBayesCounts"] = "--ngram-nb-counts",
     };
 
     /// <summary>The message of <paramref name="error"/> as a command-line user should read it.</summary>

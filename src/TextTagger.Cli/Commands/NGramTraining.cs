@@ -19,19 +19,29 @@ sealed class NGramTraining
     public Option<int> WordNgrams { get; }
     public Option<int> CharNgrams { get; }
     public Option<string> Weighting { get; }
+    public Option<string> Featurizer { get; }
+    public Option<string> Classifier { get; }
+    public Option<string> NaiveBayesCounts { get; }
+    public Option<int> MaxWordFeatures { get; }
+    public Option<int> MaxCharFeatures { get; }
 
     public NGramTraining()
     {
         L2 = new Option<float>("--ngram-l2") { Description = "n-gram model: L2 weight of its logistic regressions", DefaultValueFactory = _ => _defaults.L2Regularization };
         MinCount = new Option<int>("--ngram-min-count") { Description = "n-gram model: keep n-grams found in at least this many training texts", DefaultValueFactory = _ => _defaults.MinCount };
         WordNgrams = new Option<int>("--ngram-words") { Description = "n-gram model: longest word n-gram", DefaultValueFactory = _ => _defaults.WordNgrams };
-        Weighting = new Option<string>("--ngram-weighting") { Description = "n-gram model: tfidf, idf (presence × idf) or tf", DefaultValueFactory = _ => _defaults.Weighting };
+        Weighting = new Option<string>("--ngram-weighting") { Description = "n-gram model, --ngram-featurizer ml.net: tfidf, idf (presence × idf) or tf", DefaultValueFactory = _ => _defaults.Weighting };
+        Featurizer = new Option<string>("--ngram-featurizer") { Description = "n-gram model: tfidf (scikit-learn's TF-IDF: sublinear tf, char_wb n-grams; model format 2) or ml.net (ML.NET's FeaturizeText; format 1)", DefaultValueFactory = _ => _defaults.Featurizer };
+        Classifier = new Option<string>("--ngram-classifier") { Description = "n-gram model: nbsvm (features scaled by Naive Bayes log-count ratios per label) or lr (plain logistic regression)", DefaultValueFactory = _ => _defaults.Classifier };
+        NaiveBayesCounts = new Option<string>("--ngram-nb-counts") { Description = "n-gram model, --ngram-classifier nbsvm: presence (rows that have a feature) or tfidf (its values summed) for the Naive Bayes ratios", DefaultValueFactory = _ => _defaults.NaiveBayesCounts };
+        MaxWordFeatures = new Option<int>("--ngram-max-word-features") { Description = "n-gram model, --ngram-featurizer tfidf: keep at most this many word n-grams (the most frequent)", DefaultValueFactory = _ => _defaults.MaxWordFeatures };
+        MaxCharFeatures = new Option<int>("--ngram-max-char-features") { Description = "n-gram model, --ngram-featurizer tfidf: keep at most this many character n-grams (the most frequent)", DefaultValueFactory = _ => _defaults.MaxCharFeatures };
         CharNgrams = new Option<int>("--ngram-chars") { Description = "n-gram model: longest character n-gram", DefaultValueFactory = _ => _defaults.CharNgrams };
     }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { L2, MinCount, WordNgrams, CharNgrams, Weighting }) command.Options.Add(option);
+        foreach (var option in new Option[] { L2, MinCount, WordNgrams, CharNgrams, Weighting, Featurizer, Classifier, NaiveBayesCounts, MaxWordFeatures, MaxCharFeatures }) command.Options.Add(option);
     }
 
     public NGramOptions Options(ParseResult parse, int threads) => new()
@@ -41,6 +51,11 @@ sealed class NGramTraining
         WordNgrams = parse.GetValue(WordNgrams),
         CharNgrams = parse.GetValue(CharNgrams),
         Weighting = parse.GetValue(Weighting)!,
+        Featurizer = parse.GetValue(Featurizer)!,
+        Classifier = parse.GetValue(Classifier)!,
+        NaiveBayesCounts = parse.GetValue(NaiveBayesCounts)!,
+        MaxWordFeatures = parse.GetValue(MaxWordFeatures),
+        MaxCharFeatures = parse.GetValue(MaxCharFeatures),
         Threads = threads,
     };
 

@@ -1,22 +1,27 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TextTagger.NGram.Featurizing;
 
 namespace TextTagger.NGram;
 
 /// <summary>
-/// An n-gram model directory: ngram.json (labels, feature count, biases, options), ngram-featurizer.zip (the fitted
-/// ML.NET featurizer), ngram-weights.bin (float32 weights, one row of features per label) and thresholds.json.
+/// An n-gram model directory: ngram.json (format, labels, feature count, biases, options), the featurizer —
+/// ngram-vocabulary.json (format 2: the TF-IDF vocabularies and idf) or ngram-featurizer.zip (format 1: the fitted
+/// ML.NET featurizer) —, ngram-weights.bin (float32 weights, one row of features per label; for NB-SVM the weights
+/// already carry the label's Naive Bayes ratios) and thresholds.json.
 /// </summary>
 public sealed record NGramFiles(
     [property: JsonPropertyName("model_type")] string ModelType,
     [property: JsonPropertyName("labels")] IReadOnlyList<string> Labels,
     [property: JsonPropertyName("feature_count")] int FeatureCount,
     [property: JsonPropertyName("bias")] IReadOnlyList<float> Bias,
-    [property: JsonPropertyName("options")] NGramOptions Options)
+    [property: JsonPropertyName("options")] NGramOptions Options,
+    [property: JsonPropertyName("format")] int Format = 1)
 {
+    /// <summary>Format 1: ML.NET's featurizer (ngram-featurizer.zip, no "format" field); 2: <see cref="TfidfFeaturizer"/>.</summary>
+    public const int TfidfFormat = 2;
     public const string FileName = "ngram.json";
-    public const string FeaturizerFile = "ngram-featurizer.zip";
     public const string WeightsFile = "ngram-weights.bin";
     public const string Kind = "ngram";
 
@@ -43,10 +48,19 @@ public sealed record NGramFiles(
         }
         if (files is not { ModelType: Kind } || files.Labels is not { Count: > 0 } || files.Bias?.Count != files.Labels.Count || files.FeatureCount < 1)
             throw new TextTaggerException($"{path}: not a valid n-gram model description (needs model_type \"{Kind}\", labels, bias per label, feature_count)");
-        foreach (var part in new[] { FeaturizerFile, WeightsFile })
+        if (files.Format is not (1 or TfidfFormat))
+            throw new TextTaggerException($"{path}: n-gram model format {files.Format} is not known to this version (1 or {TfidfFormat})");
+        foreach (var part in new[] { files.FeaturizerFile, WeightsFile })
             if (!File.Exists(Path.Combine(directory, part))) throw new TextTaggerException($"{directory}: {part} is missing");
         return files;
     }
+
+    /// <summary>The featurizer's file in this format.</summary>
+    [JsonIgnore]
+    public string FeaturizerFile => Format == TfidfFormat ? TfidfFeaturizer.FileName : MlNetFeaturizer.FileName;
+
+    public INGramFeaturizer ReadFeaturizer(string directory) =>
+        Format == TfidfFormat ? TfidfFeaturizer.Load(directory) : MlNetFeaturizer.Load(directory);
 
     public float[][] ReadWeights(string directory)
     {

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
-using Microsoft.ML.Transforms.Text;
 using TextTagger.Calibration;
 using TextTagger.Data;
 using TextTagger.Evaluation;
 using TextTagger.Inference;
 using TextTagger.ModelFiles;
+using TextTagger.NGram.Featurizing;
 
 namespace TextTagger.NGram;
 
@@ -17,8 +17,9 @@ public sealed record NGramTrainingResult(string ModelDirectory, int TrainRows, i
                                          double? ValidationMeanRocAuc);
 
 /// <summary>
-/// Trains the n-gram model (<see cref="NGramOptions"/>) with ML.NET: fits the featurizer on the training texts,
-/// featurizes them once, fits one L-BFGS logistic regression per label on those features, tunes per-label thresholds
+/// Trains the n-gram model (<see cref="NGramOptions"/>): fits the featurizer on the training texts, featurizes them
+/// once, fits one ML.NET L-BFGS logistic regression per label on those features (for NB-SVM scaled by the label's Naive
+/// Bayes ratios, folded into the saved weights), tunes per-label thresholds
 /// for F1 on the validation rows (as transformer training does), and writes the model directory atomically.
 /// </summary>
 public static class NGramTrainer
@@ -33,13 +34,16 @@ public static class NGramTrainer
         message ??= _ => { };
         var ml = new MLContext(seed: 0);
         var clock = Stopwatch.StartNew();
-        var texts = ml.Data.LoadFromEnumerable(train.Rows.Select(r => new NGramScorer.TextRow { Text = r.Text }));
-        var featurizer = Featurizer(ml, options).Fit(texts);
-        var featureColumn = Materialize(featurizer.Transform(texts));
-        int featureCount = featurizer.GetOutputSchema(texts.Schema)[NGramScorer.FeaturesColumn].Type is VectorDataViewType vector ? vector.Size : 0;
+        var trainTexts = train.Rows.Select(r => r.Text).ToArray();
+        INGramFeaturizer featurizer = options.Featurizer == "ml.net" ? MlNetFeaturizer.Fit(trainTexts, options) : TfidfFeaturizer.Fit(trainTexts, options);
+        var rows = featurizer.Featurize(trainTexts);
+        int featureCount = featurizer.FeatureCount;
         double featurizeSeconds = clock.Elapsed.TotalSeconds;
-        message($"n-gram features: {featureCount:N0} (word 1–{options.WordNgrams}, char 1–{options.CharNgrams}, in ≥ {options.MinCount} texts) " +
-                $"from {train.Count:N0} training rows in {featurizeSeconds:F1} s");
+        message(options.Featurizer == "ml.net"
+            ? $"n-gram features (ml.net): {featureCount:N0} (word 1–{options.WordNgrams}, char 1–{options.CharNgrams}, in ≥ {options.MinCount} texts) " +
+              $"from {train.Count:N0} training rows in {featurizeSeconds:F1} s"
+            : $"n-gram features (tf-idf): {featureCount:N0} (word 1–{options.WordNgrams} ≤ {options.MaxWordFeatures:N0}, char_wb 2–{options.CharNgrams} ≤ {options.MaxCharFeatures:N0}, " +
+              $"in ≥ {options.MinCount} texts) from {train.Count:N0} training rows in {featurizeSeconds:F1} s");
 
         clock.Restart();
         var weights = new float[train.LabelNames.Count][];
@@ -47,8 +51,8 @@ public static class NGramTrainer
         for (int l = 0; l < weights.Length; l++)
         {
             var labelClock = Stopwatch.StartNew();
-            (weights[l], bias[l]) = FitLabel(ml, featureColumn, train, l, featureCount, options);
-            message($"  {train.LabelNames[l]}: logistic regression fitted in {labelClock.Elapsed.TotalSeconds:F1} s");
+            (weights[l], bias[l]) = FitLabel(ml, rows, train, l, featureCount, options);
+            message($"  {train.LabelNames[l]}: {(options.Classifier == "nbsvm" ? "NB-SVM" : "logistic regression")} fitted in {labelClock.Elapsed.TotalSeconds:F1} s");
         }
         double fitSeconds = clock.Elapsed.TotalSeconds;
 
@@ -58,8 +62,9 @@ public static class NGramTrainer
         var tuned = ModelTuning.Fit(scores, tuning, message);
         AtomicDirectory.Write(modelDirectory, folder =>
         {
-            ml.Model.Save(featurizer, texts.Schema, Path.Combine(folder, NGramFiles.FeaturizerFile));
-            new NGramFiles(NGramFiles.Kind, train.LabelNames, featureCount, bias, options).Write(folder, weights);
+            featurizer.Save(folder);
+            int format = featurizer is TfidfFeaturizer ? NGramFiles.TfidfFormat : 1;
+            new NGramFiles(NGramFiles.Kind, train.LabelNames, featureCount, bias, options, format).Write(folder, weights);
             tuned.Write(folder);
         });
         var auc = Enumerable.Range(0, scores.LabelCount).Select(l => TextTagger.Evaluation.RankingMetrics.RocAuc(scores.Scores(l), scores.Truth.Column(l))).ToArray();
@@ -67,64 +72,22 @@ public static class NGramTrainer
                                        fitSeconds, auc, TextTagger.Evaluation.RankingMetrics.MeanOfDefined(auc));
     }
 
-    /// <summary>Every row's feature vector, each in its own arrays (a cursor reuses its buffers from row to row).</summary>
-    static VBuffer<float>[] Materialize(IDataView featurized)
-    {
-        var column = featurized.Schema[NGramScorer.FeaturesColumn];
-        var rows = new List<VBuffer<float>>();
-        using var cursor = featurized.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> row = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref row);
-            VBuffer<float> copy = default;
-            row.CopyTo(ref copy);
-            rows.Add(copy);
-        }
-        return [.. rows];
-    }
-
-    static IEstimator<ITransformer> Featurizer(MLContext ml, NGramOptions o)
-    {
-        var weighting = o.Weighting switch
-        {
-            "idf" => NgramExtractingEstimator.WeightingCriteria.Idf,
-            "tf" => NgramExtractingEstimator.WeightingCriteria.Tf,
-            _ => NgramExtractingEstimator.WeightingCriteria.TfIdf,
-        };
-        return ml.Transforms.Text.FeaturizeText(NGramScorer.FeaturesColumn, new TextFeaturizingEstimator.Options
-        {
-            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-            KeepDiacritics = false,
-            KeepPunctuations = true,
-            KeepNumbers = true,
-            WordFeatureExtractor = new WordBagEstimator.Options
-            {
-                NgramLength = o.WordNgrams,
-                UseAllLengths = true,
-                Weighting = weighting,
-            },
-            CharFeatureExtractor = new WordBagEstimator.Options
-            {
-                NgramLength = o.CharNgrams,
-                UseAllLengths = true,
-                Weighting = weighting,
-            },
-            Norm = TextFeaturizingEstimator.NormFunction.L2,
-        }, NGramScorer.TextColumn)
-        .Append(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnCount(NGramScorer.FeaturesColumn, count: o.MinCount));
-    }
-
-    static (float[] Weights, float Bias) FitLabel(MLContext ml, VBuffer<float>[] features, LabeledDataset train, int label, int featureCount,
+    /// <summary>One label's weights over the featurizer's features (for NB-SVM: w ∘ r, so scoring is weights · x) and bias.</summary>
+    static (float[] Weights, float Bias) FitLabel(MLContext ml, SparseRow[] features, LabeledDataset train, int label, int featureCount,
                                                   NGramOptions o)
     {
-        var schema = SchemaDefinition.Create(typeof(LabelledFeatures));
-        schema[nameof(LabelledFeatures.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
-        var rows = features.Select((f, i) => new LabelledFeatures { Features = f, Label = train.Rows[i].Labels[label] == 1 });
-        var data = ml.Data.LoadFromEnumerable(rows, schema);
         if (!train.Rows.Any(r => r.Labels[label] == 1))
             throw new TextTaggerException($"no training row carries '{train.LabelNames[label]}': nothing to learn it from");
+        var positive = train.Rows.Select(r => r.Labels[label] == 1).ToArray();
+        float[]? ratios = o.Classifier == "nbsvm" ? NaiveBayesRatios.Compute(features, positive, featureCount, presence: o.NaiveBayesCounts == "presence") : null;
+        var schema = SchemaDefinition.Create(typeof(LabelledFeatures));
+        schema[nameof(LabelledFeatures.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureCount);
+        var rows = features.Select((f, i) =>
+        {
+            var x = ratios is null ? f : NaiveBayesRatios.Scale(f, ratios);
+            return new LabelledFeatures { Features = new VBuffer<float>(featureCount, x.Indices.Length, x.Values, x.Indices), Label = positive[i] };
+        });
+        var data = ml.Data.LoadFromEnumerable(rows, schema);
         var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
         {
             LabelColumnName = nameof(LabelledFeatures.Label),
@@ -138,6 +101,8 @@ public static class NGramTrainer
         var weights = new float[featureCount];
         int j = 0;
         foreach (float w in model.Weights) weights[j++] = w;
+        if (ratios != null)
+            for (int f = 0; f < featureCount; f++) weights[f] *= ratios[f];
         return (weights, model.Bias);
     }
 

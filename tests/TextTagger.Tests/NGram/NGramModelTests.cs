@@ -16,7 +16,7 @@ public class NGramModelTests(NGramModelFixture run) : IClassFixture<NGramModelFi
     public void Training_writes_a_run_like_a_transformers_and_learns_the_rules()
     {
         foreach (var file in new[] { "train.json", "validation.csv", "tune.csv", "evaluation/metrics.json", "model/thresholds.json",
-                                     "model/" + NGramFiles.FileName, "model/" + NGramFiles.FeaturizerFile, "model/" + NGramFiles.WeightsFile })
+                                     "model/" + NGramFiles.FileName, "model/" + TextTagger.NGram.Featurizing.TfidfFeaturizer.FileName, "model/" + NGramFiles.WeightsFile })
             Assert.True(File.Exists(Path.Combine(run.Run, file)), file);
         // 800 rows: validation 160, tune 160 (of the other 640), training the remaining 480.
         Assert.Equal(160, CsvDatasetReader.Load(run.Validation).Count);
