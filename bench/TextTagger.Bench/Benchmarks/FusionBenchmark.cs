@@ -33,7 +33,7 @@ sealed class FusionBenchmark : IBenchmark
         foreach (var (name, directory) in models)
             foreach (var (variant, options) in Variants())
             {
-                string slug = $"{name}-{variant}".Replace(' ', '-');
+                string slug = $"{name}-{variant}".Replace(" --", "-").Replace(' ', '-');
                 var result = OnnxExporter.Export(directory, Path.Combine(work, "onnx", slug), options with { Overwrite = true });
                 exports.Add(($"{name}, {variant}", result.OnnxPath));
             }
@@ -57,6 +57,8 @@ sealed class FusionBenchmark : IBenchmark
     {
         yield return ("fp32", new OnnxExportOptions());
         yield return ("int8", new OnnxExportOptions { Quantize = OnnxQuantization.Int8 });
+        yield return ("fp32 --fused", new OnnxExportOptions { Fused = true });
+        yield return ("int8 --fused", new OnnxExportOptions { Quantize = OnnxQuantization.Int8, Fused = true });
     }
 
     static string MiniLm(string directory)

@@ -22,6 +22,9 @@ public sealed record OnnxExportOptions
     public const int MaxOpset = 21;
     public OnnxQuantization Quantize { get; init; } = OnnxQuantization.None;
     public int Opset { get; init; } = MinOpset;
+    /// <summary>ONNX Runtime's fused operators (com.microsoft Attention, SkipLayerNormalization): faster in ONNX
+    /// Runtime, which its own fusions do not achieve on our graph; other runtimes cannot run the file.</summary>
+    public bool Fused { get; init; }
     /// <summary>Replace an existing output directory.</summary>
     public bool Overwrite { get; init; }
 }
@@ -92,9 +95,10 @@ public static class OnnxExporter
             ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "",
             DocString = $"BERT multi-label classifier ({pretrained.Config.NumHiddenLayers} layers, hidden {pretrained.Config.HiddenSize}, " +
                         $"{LowercaseEnumConverter<PoolingMode>.Name(pretrained.Config.Pooling)} pooling): token ids → logits, one per label; probability = sigmoid(logit).",
-            Graph = BertOnnxGraph.Build(pretrained.Model),
+            Graph = BertOnnxGraph.Build(pretrained.Model, options.Fused),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+        if (options.Fused) model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.MicrosoftDomain, Version = 1 });
         SetMetadata(model, OnnxContract.LabelsKey, JsonSerializer.Serialize(pretrained.Labels));
         SetMetadata(model, OnnxContract.ThresholdsKey, JsonSerializer.Serialize(pretrained.ThresholdsByLabel()));
         SetMetadata(model, OnnxContract.PoolingKey, LowercaseEnumConverter<PoolingMode>.Name(pretrained.Config.Pooling));
