@@ -69,19 +69,20 @@ public class OnnxFusionTests
         var int8Export = OnnxExporter.Export(model, folder["int8"], new OnnxExportOptions { Fused = true, Quantize = OnnxQuantization.Int8 });
         var int8 = OnnxFusionReport.Optimize(int8Export.OnnxPath);
 
+        Assert.Equal(Layers, fp32.Count("Attention"));
+        Assert.Equal(Layers, int8.Count("QAttention"));
         foreach (var report in new[] { fp32, int8 })
         {
-            Assert.Equal(Layers, report.Count("Attention"));
             Assert.Equal(2 * Layers, report.Count("SkipLayerNormalization"));
             Assert.Equal(1, report.Count("LayerNormalization"));   // the embeddings'
             Assert.Equal(0, report.Count("Softmax") + report.Count("Transpose") + report.Count("Erf"));
         }
         Assert.Equal(Layers, fp32.Count("BiasGelu"));
         Assert.Equal(3 * Layers, fp32.Count("MatMul"));   // attention output, intermediate, output: the rest is in Attention
-        // int8: the dense layers and the head (Attention keeps its float weights), each one fused kernel.
-        Assert.Equal(3 * Layers + 2, int8Export.QuantizedMatMuls);
-        Assert.Equal(int8Export.QuantizedMatMuls, int8.Count("MatMulIntegerToFloat") + int8.Count("DynamicQuantizeMatMul"));
-        Assert.Equal(0, int8.Count("MatMulInteger") + int8.Count("MatMul"));
+        // int8: as many products as the standard export, Q, K and V in QAttention, the others each one fused kernel.
+        Assert.Equal(6 * Layers + 2, int8Export.QuantizedMatMuls);
+        Assert.Equal(int8Export.QuantizedMatMuls, 3 * int8.Count("QAttention") + int8.Count("MatMulIntegerToFloat") + int8.Count("DynamicQuantizeMatMul"));
+        Assert.Equal(0, int8.Count("MatMulInteger") + int8.Count("MatMul") + int8.Count("Attention"));
     }
 
     [Fact]
