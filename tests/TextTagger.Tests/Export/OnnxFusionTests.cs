@@ -37,6 +37,12 @@ public class OnnxFusionTests
         Assert.True(OnnxExportTests.ModelMaxAbsDiff(expected, actual) <= 1e-4, $"vs TorchSharp: max |Δ| {OnnxExportTests.ModelMaxAbsDiff(expected, actual)}");
         var portable = standard.PredictLogits(texts);
         Assert.True(OnnxExportTests.ModelMaxAbsDiff(portable, actual) <= 1e-4, $"vs the standard export: max |Δ| {OnnxExportTests.ModelMaxAbsDiff(portable, actual)}");
+
+        // int8 with QAttention: within the bound the standard int8 export is held to (ExportErrorTests), relative to the logits.
+        OnnxExporter.Export(model, folder["fused-int8"], new OnnxExportOptions { Fused = true, Quantize = OnnxQuantization.Int8 });
+        using var int8 = Tagger.Load(new TaggerOptions { ModelPath = folder["fused-int8"], BatchSize = 16 });
+        double signal = flat.Max(x => Math.Abs((double)x)), error = OnnxExportTests.ModelMaxAbsDiff(expected, int8.PredictLogits(texts));
+        Assert.True(error > 0 && error <= 0.1 * signal, $"fused int8: max |Δ logit| {error} against logits up to {signal}");
     }
 
     [Fact]
