@@ -25,6 +25,9 @@ public sealed record OnnxExportOptions
     /// <summary>ONNX Runtime's fused operators (com.microsoft Attention, SkipLayerNormalization): faster in ONNX
     /// Runtime, which its own fusions do not achieve on our graph; other runtimes cannot run the file.</summary>
     public bool Fused { get; init; }
+    /// <summary>int8 weights in 7 bits (±63, the default: no CPU's integer kernel saturates) or 8 (±127: more precise,
+    /// but without VNNI the 16-bit pair sums of ONNX Runtime's kernel can saturate; see <see cref="DynamicInt8Quantizer"/>).</summary>
+    public int Int8WeightBits { get; init; } = 7;
     /// <summary>Replace an existing output directory.</summary>
     public bool Overwrite { get; init; }
 }
@@ -56,6 +59,8 @@ public static class OnnxExporter
         options ??= new OnnxExportOptions();
         if (options.Opset is < OnnxExportOptions.MinOpset or > OnnxExportOptions.MaxOpset)
             throw new TextTaggerException($"--opset must be between {OnnxExportOptions.MinOpset} and {OnnxExportOptions.MaxOpset}, got {options.Opset}");
+        if (options.Int8WeightBits is not (7 or 8))
+            throw new TextTaggerException($"int8 weight bits must be 7 or 8, got {options.Int8WeightBits}");
         string target = Path.GetFullPath(outDirectory);
         if (Directory.Exists(modelDirectory) && Path.GetFullPath(modelDirectory).TrimEnd('/') == target.TrimEnd('/'))
             throw new TextTaggerException($"{outDirectory}: the export cannot replace the model it reads; choose another --out");
@@ -68,7 +73,7 @@ public static class OnnxExporter
 
         var model = BuildModel(pretrained, options);
         int quantized = 0;
-        if (options.Quantize == OnnxQuantization.Int8) model = DynamicInt8Quantizer.Quantize(model, out quantized);
+        if (options.Quantize == OnnxQuantization.Int8) model = DynamicInt8Quantizer.Quantize(model, out quantized, reduceRange: options.Int8WeightBits == 7);
         var precision = options.Quantize == OnnxQuantization.Int8 ? Precision.Int8 : Precision.Fp32;
         SetMetadata(model, OnnxContract.PrecisionKey, precision.Name());
 
