@@ -23,11 +23,12 @@ sealed class EnginesBenchmark : IBenchmark
     public string Name => "engines";
     public string Description =>
         "TorchSharp fp32/bf16 vs ONNX Runtime fp32/int8 on one model [--model DIR (default: MiniLM + random head)] " +
-        "[--data CSV (default: runs/main/validation.csv, else the shared file)] [--rows 1983] [--max-tokens 256] [--runs 3] [--threads 2] [--no-sessions (skip the int8 session-settings table)]";
+        "[--data CSV (default: runs/main/validation.csv, else the shared file)] [--rows 1983] [--max-tokens 256] [--runs 3] [--threads 2] [--no-sessions (skip the int8 session-settings table)] [--int8-bits 7|8]";
 
     public int Run(string[] args)
     {
-        BenchData.CheckOptions(args, ["--model", "--data", "--rows", "--max-tokens", "--runs", "--threads"], ["--no-sessions"]);
+        BenchData.CheckOptions(args, ["--model", "--data", "--rows", "--max-tokens", "--runs", "--threads", "--int8-bits"], ["--no-sessions"]);
+        int bits = BenchData.IntOption(args, "--int8-bits", 7);
         int threads = BenchData.IntOption(args, "--threads", 2), rows = BenchData.IntOption(args, "--rows", 1983);
         int maxTokens = BenchData.IntOption(args, "--max-tokens", 256), runs = BenchData.IntOption(args, "--runs", 3);
         string validation = Path.Combine(BenchData.RepositoryRoot(), "runs", "main", "validation.csv");
@@ -44,14 +45,14 @@ sealed class EnginesBenchmark : IBenchmark
             pretrained.Save(model, maxTokens: maxTokens);
         }
         var fp32 = OnnxExporter.Export(model, Path.Combine(work, "onnx-fp32"), new OnnxExportOptions { Overwrite = true });
-        var int8 = OnnxExporter.Export(model, Path.Combine(work, "onnx-int8"), new OnnxExportOptions { Overwrite = true, Quantize = OnnxQuantization.Int8 });
+        var int8 = OnnxExporter.Export(model, Path.Combine(work, "onnx-int8"), new OnnxExportOptions { Overwrite = true, Quantize = OnnxQuantization.Int8, Int8WeightBits = bits });
         var fp32Fused = OnnxExporter.Export(model, Path.Combine(work, "onnx-fp32-fused"), new OnnxExportOptions { Overwrite = true, Fused = true });
         var int8Fused = OnnxExporter.Export(model, Path.Combine(work, "onnx-int8-fused"),
-                                            new OnnxExportOptions { Overwrite = true, Quantize = OnnxQuantization.Int8, Fused = true });
+                                            new OnnxExportOptions { Overwrite = true, Quantize = OnnxQuantization.Int8, Fused = true, Int8WeightBits = bits });
 
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine($"engines: {model}; {comments.Length} comments from {csv}, max {maxTokens} tokens, {threads} threads, " +
-                          $"median of {runs} runs; CPU native bf16: {Autocast.CpuHasNativeBFloat16}");
+                          $"median of {runs} runs; int8 weights in {bits} bits; CPU native bf16: {Autocast.CpuHasNativeBFloat16}");
         Console.WriteLine("| engine | file (MB) | texts/s, real mix | × TorchSharp fp32 | 64×128 batch (s) | texts/s | 1 text (ms) | mean / max |Δp| vs TorchSharp fp32 |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var engines = new (string Name, string Directory, Precision Precision, EngineKind Kind, long Bytes)[]
