@@ -6,7 +6,7 @@ using TextTagger.Bench.Benchmarks;
 IBenchmark[] benchmarks =
 [
     new TokenizerBenchmark(), new TrainStepBenchmark(), new InferBenchmark(), new FlopsBenchmark(), new CompareBenchmark(),
-    new ServeLoadBenchmark(), new EnginesBenchmark(), new ExplainBenchmark(), new FaithfulnessBenchmark(), new PageBenchmark(), new StreamBenchmark(),
+    new ServeLoadBenchmark(), new EnginesBenchmark(), new FusionBenchmark(), new ExplainBenchmark(), new FaithfulnessBenchmark(), new PageBenchmark(), new StreamBenchmark(),
     new GuardrailsBenchmark(),
 ];
 

@@ -10,8 +10,8 @@ using TextTagger.Tokenization;
 namespace TextTagger.Bench.Benchmarks;
 
 /// <summary>
-/// The four ways to run one model directory — TorchSharp fp32, TorchSharp bf16, ONNX Runtime fp32 and int8 (the
-/// directory exported by <see cref="OnnxExporter"/>) — through the same <see cref="Tagger"/>: texts/s over real
+/// The ways to run one model directory — TorchSharp fp32, TorchSharp bf16, ONNX Runtime fp32 and int8 (the
+/// directory exported by <see cref="OnnxExporter"/>), each also with ONNX Runtime's fused operators (--fused) — through the same <see cref="Tagger"/>: texts/s over real
 /// comments with their real length mix (tokenizing, sorting and dynamic padding included, as predict and evaluate
 /// run), one 64 × 128 batch, and one-text latency; model file sizes; and how far each engine's probabilities move
 /// from TorchSharp fp32's.
@@ -23,11 +23,12 @@ sealed class EnginesBenchmark : IBenchmark
     public string Name => "engines";
     public string Description =>
         "TorchSharp fp32/bf16 vs ONNX Runtime fp32/int8 on one model [--model DIR (default: MiniLM + random head)] " +
-        "[--data CSV (default: runs/main/validation.csv, else the shared file)] [--rows 1983] [--max-tokens 256] [--runs 3] [--threads 2]";
+        "[--data CSV (default: runs/main/validation.csv, else the shared file)] [--rows 1983] [--max-tokens 256] [--runs 3] [--threads 2] [--no-sessions (skip the int8 session-settings table)] [--int8-bits 7|8]";
 
     public int Run(string[] args)
     {
-        BenchData.CheckOptions(args, ["--model", "--data", "--rows", "--max-tokens", "--runs", "--threads"], []);
+        BenchData.CheckOptions(args, ["--model", "--data", "--rows", "--max-tokens", "--runs", "--threads", "--int8-bits"], ["--no-sessions"]);
+        int bits = BenchData.IntOption(args, "--int8-bits", 7);
         int threads = BenchData.IntOption(args, "--threads", 2), rows = BenchData.IntOption(args, "--rows", 1983);
         int maxTokens = BenchData.IntOption(args, "--max-tokens", 256), runs = BenchData.IntOption(args, "--runs", 3);
         string validation = Path.Combine(BenchData.RepositoryRoot(), "runs", "main", "validation.csv");
@@ -44,11 +45,14 @@ sealed class EnginesBenchmark : IBenchmark
             pretrained.Save(model, maxTokens: maxTokens);
         }
         var fp32 = OnnxExporter.Export(model, Path.Combine(work, "onnx-fp32"), new OnnxExportOptions { Overwrite = true });
-        var int8 = OnnxExporter.Export(model, Path.Combine(work, "onnx-int8"), new OnnxExportOptions { Overwrite = true, Quantize = OnnxQuantization.Int8 });
+        var int8 = OnnxExporter.Export(model, Path.Combine(work, "onnx-int8"), new OnnxExportOptions { Overwrite = true, Quantize = OnnxQuantization.Int8, Int8WeightBits = bits });
+        var fp32Fused = OnnxExporter.Export(model, Path.Combine(work, "onnx-fp32-fused"), new OnnxExportOptions { Overwrite = true, Fused = true });
+        var int8Fused = OnnxExporter.Export(model, Path.Combine(work, "onnx-int8-fused"),
+                                            new OnnxExportOptions { Overwrite = true, Quantize = OnnxQuantization.Int8, Fused = true, Int8WeightBits = bits });
 
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine($"engines: {model}; {comments.Length} comments from {csv}, max {maxTokens} tokens, {threads} threads, " +
-                          $"median of {runs} runs; CPU native bf16: {Autocast.CpuHasNativeBFloat16}");
+                          $"median of {runs} runs; int8 weights in {bits} bits; CPU native bf16: {Autocast.CpuHasNativeBFloat16}");
         Console.WriteLine("| engine | file (MB) | texts/s, real mix | × TorchSharp fp32 | 64×128 batch (s) | texts/s | 1 text (ms) | mean / max |Δp| vs TorchSharp fp32 |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var engines = new (string Name, string Directory, Precision Precision, EngineKind Kind, long Bytes)[]
@@ -57,6 +61,8 @@ sealed class EnginesBenchmark : IBenchmark
             ("TorchSharp bf16", model, Precision.Bf16, EngineKind.TorchSharp, WeightsBytes(model)),
             ("ONNX Runtime fp32", fp32.Directory, Precision.Fp32, EngineKind.OnnxRuntime, fp32.OnnxBytes),
             ("ONNX Runtime int8", int8.Directory, Precision.Auto, EngineKind.OnnxRuntime, int8.OnnxBytes),
+            ("ONNX Runtime fp32, --fused", fp32Fused.Directory, Precision.Fp32, EngineKind.OnnxRuntime, fp32Fused.OnnxBytes),
+            ("ONNX Runtime int8, --fused", int8Fused.Directory, Precision.Auto, EngineKind.OnnxRuntime, int8Fused.OnnxBytes),
         };
         double[,]? reference = null;
         double baseline = 0;
@@ -90,7 +96,7 @@ sealed class EnginesBenchmark : IBenchmark
                 $"| {e.Name} | {e.Bytes / 1048576.0:F1} | {textsPerSecond:F1} | {textsPerSecond / baseline:F2} | {batchTime.Median:F3} | " +
                 $"{64 / batchTime.Median:F1} | {single.Median * 1000:F1} | {mean:E1} / {max:E1} |"));
         }
-        SessionSettings(int8.Directory, comments, maxTokens, runs, threads);
+        if (!BenchData.Flag(args, "--no-sessions")) SessionSettings(int8.Directory, comments, maxTokens, runs, threads);
         return 0;
     }
 

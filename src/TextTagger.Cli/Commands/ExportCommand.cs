@@ -5,7 +5,7 @@ using TextTagger.Export;
 
 namespace TextTagger.Cli.Commands;
 
-/// <summary>`texttagger export --model DIR --out DIR2 [--quantize none|int8] [--opset N]`: a model directory whose
+/// <summary>`texttagger export --model DIR --out DIR2 [--quantize none|int8] [--opset N] [--fused]`: a model directory whose
 /// model.onnx runs on ONNX Runtime (predict, evaluate, serve take it as --model) or any other ONNX runtime.</summary>
 static class ExportCommand
 {
@@ -19,9 +19,11 @@ static class ExportCommand
         var opset = new Option<int>("--opset")
         { Description = $"ONNX opset ({OnnxExportOptions.MinOpset}-{OnnxExportOptions.MaxOpset})", DefaultValueFactory = _ => OnnxExportOptions.MinOpset };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output directory" };
+        var fused = new Option<bool>("--fused")
+        { Description = "ONNX Runtime's fused operators (Attention, SkipLayerNormalization): faster there, but ONNX Runtime only" };
 
         var command = new Command("export", "Export a trained model to ONNX (fp32 or int8) for ONNX Runtime and any other ONNX runtime.");
-        foreach (var option in new Option[] { model, output, quantize, opset, overwrite }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, output, quantize, opset, fused, overwrite }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = new OnnxExportOptions
@@ -29,6 +31,7 @@ static class ExportCommand
                 Quantize = parse.GetValue(quantize) == "int8" ? OnnxQuantization.Int8 : OnnxQuantization.None,
                 Opset = parse.GetValue(opset),
                 Overwrite = parse.GetValue(overwrite),
+                Fused = parse.GetValue(fused),
             };
             string source = parse.GetValue(model)!;
             if (File.Exists(Path.Combine(source, NGram.NGramFiles.FileName)) || File.Exists(Path.Combine(source, Ensembles.EnsembleFiles.FileName)))

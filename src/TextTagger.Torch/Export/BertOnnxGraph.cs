@@ -12,23 +12,28 @@ namespace TextTagger.Export;
 /// order of Hugging Face's modeling_bert.py: embeddings, then per layer self-attention, its output (dense, residual,
 /// LayerNorm), the intermediate activation and the output block; then pooling (mean of tokens or the [CLS] pooler)
 /// and the classifier, so the graph maps token ids straight to logits (<see cref="OnnxContract"/>). Dropout is
-/// absent (eval mode). Standard operators only (opset ≥ 17 for LayerNormalization).
+/// absent (eval mode). Standard operators only (opset ≥ 17 for LayerNormalization), unless <c>fused</c>: then each
+/// layer is ONNX Runtime's contrib Attention and two SkipLayerNormalization nodes (com.microsoft), because ONNX
+/// Runtime's own fusions do not match a standard-operator graph of dynamic sequence length (see BENCHMARKS.md, fusion).
 /// </summary>
 internal sealed class BertOnnxGraph
 {
     readonly OnnxGraphBuilder g = new();
     readonly Dictionary<string, Tensor> weights;
     readonly BertConfig config;
+    readonly bool fused;
 
-    BertOnnxGraph(BertForMultiLabelClassification model)
+    BertOnnxGraph(BertForMultiLabelClassification model, bool fused)
     {
         config = model.Config;
+        this.fused = fused;
         weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
     }
 
-    public static GraphProto Build(BertForMultiLabelClassification model)
+    /// <param name="fused">Write ONNX Runtime's fused operators (Attention, SkipLayerNormalization) instead of standard ones.</param>
+    public static GraphProto Build(BertForMultiLabelClassification model, bool fused = false)
     {
-        var builder = new BertOnnxGraph(model);
+        var builder = new BertOnnxGraph(model, fused);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();   // the transposed and contiguous copies of the weights
         builder.Write(model.LabelCount);
@@ -43,8 +48,17 @@ internal sealed class BertOnnxGraph
 
         var hidden = Embeddings();
         var keep = g.Node("Cast", "mask_float", [OnnxContract.AttentionMask], Int("to", (long)DataType.Float));
-        var mask = AdditiveMask(keep);
-        for (int i = 0; i < config.NumHiddenLayers; i++) hidden = Layer(hidden, mask, $"bert.encoder.layer.{i}");
+        if (fused)
+        {
+            // Attention takes the 1/0 mask itself, as int32 [batch, seq], and masks the scores itself.
+            var mask32 = g.Node("Cast", "mask_int32", [OnnxContract.AttentionMask], Int("to", (long)DataType.Int32));
+            for (int i = 0; i < config.NumHiddenLayers; i++) hidden = FusedLayer(hidden, mask32, $"bert.encoder.layer.{i}");
+        }
+        else
+        {
+            var mask = AdditiveMask(keep);
+            for (int i = 0; i < config.NumHiddenLayers; i++) hidden = Layer(hidden, mask, $"bert.encoder.layer.{i}");
+        }
 
         var pooled = config.Pooling == PoolingMode.Mean ? MeanPool(hidden, keep) : Pooler(hidden);
         var logits = Linear(pooled, "classifier", OnnxContract.Logits);
@@ -82,6 +96,33 @@ internal sealed class BertOnnxGraph
         return LayerNorm(g.Node("Add", $"{p}.output/residual", [Linear(intermediate, $"{p}.output.dense"), attended]),
                          $"{p}.output.LayerNorm", $"{p}.output");
     }
+
+    /// <summary>
+    /// <see cref="Layer"/> in ONNX Runtime's operators: Attention (Q, K and V in one [hidden, 3 × hidden] product, the
+    /// scores masked by the 1/0 mask, scaled by 1/√d), then each residual block as SkipLayerNormalization, which adds
+    /// the dense layer's bias and the residual and normalizes in one kernel. The GELU stays in standard operators:
+    /// ONNX Runtime fuses it with its bias (BiasGelu) by itself.
+    /// </summary>
+    string FusedLayer(string hidden, string mask32, string p)
+    {
+        string a = $"{p}.attention.self";
+        var parts = new[] { "query", "key", "value" };
+        using var qkvWeight = cat(parts.Select(n => weights[$"{a}.{n}.weight"].t()).ToArray(), 1).contiguous();   // [in, 3 × hidden]
+        using var qkvBias = cat(parts.Select(n => weights[$"{a}.{n}.bias"]).ToArray(), 0).contiguous();
+        var context = g.Node(MicrosoftDomain, "Attention", $"{a}/attention",
+                             [hidden, g.Float($"{a}.qkv.weight_t", qkvWeight.data<float>().ToArray(), qkvWeight.shape),
+                              g.Float($"{a}.qkv.bias", qkvBias.data<float>().ToArray(), qkvBias.shape), mask32],
+                             Int("num_heads", config.NumAttentionHeads));
+        var attended = SkipLayerNorm(context, hidden, $"{p}.attention.output", $"{p}.attention.output");
+        var intermediate = Activation(Linear(attended, $"{p}.intermediate.dense"), $"{p}.intermediate");
+        return SkipLayerNorm(intermediate, attended, $"{p}.output", $"{p}.output");
+    }
+
+    /// <summary>LayerNorm(x Wᵀ + b + residual) for the block <paramref name="p"/> (its dense and LayerNorm).</summary>
+    string SkipLayerNorm(string x, string residual, string p, string output) =>
+        g.Node(MicrosoftDomain, "SkipLayerNormalization", output,
+               [MatMul(x, $"{p}.dense"), residual, Weight($"{p}.LayerNorm.weight"), Weight($"{p}.LayerNorm.bias"), Weight($"{p}.dense.bias")],
+               Float("epsilon", (float)config.LayerNormEps));
 
     /// <summary>softmax(Q Kᵀ / √d + mask) V over heads, concatenated back to [batch, seq, hidden].</summary>
     string SelfAttention(string hidden, string mask, string p)
@@ -141,13 +182,16 @@ internal sealed class BertOnnxGraph
     }
 
     /// <summary>x Wᵀ + b for the torch Linear named <paramref name="p"/> (its weight stored transposed: [in, out]).</summary>
-    string Linear(string x, string p, string? output = null)
+    string Linear(string x, string p, string? output = null) =>
+        g.Node("Add", output ?? $"{p}/output", [MatMul(x, p), Weight($"{p}.bias")]);
+
+    /// <summary>x Wᵀ without the bias.</summary>
+    string MatMul(string x, string p)
     {
         var weight = weights[$"{p}.weight"];
         using var transposed = weight.t().contiguous();
         var w = g.Float($"{p}.weight_t", transposed.data<float>().ToArray(), weight.shape[1], weight.shape[0]);
-        var product = g.Node("MatMul", $"{p}/matmul", [x, w]);
-        return g.Node("Add", output ?? $"{p}/output", [product, Weight($"{p}.bias")]);
+        return g.Node("MatMul", $"{p}/matmul", [x, w]);
     }
 
     string LayerNorm(string x, string p, string output) =>

@@ -13,11 +13,13 @@ namespace TextTagger.Export;
 /// when the DynamicQuantizeLinear is not shared, DynamicQuantizeMatMul. On x86 without VNNI (AVX2, plain AVX-512)
 /// ORT's uint8 x int8 kernel sums pairs of products in saturating int16 (2 × 255 × 127 overflows it), so by default
 /// weights use 7 bits (±63, ONNX Runtime's reduce_range): the pair sums then always fit, on every CPU, and the file
-/// stays portable. Only the main graph is rewritten; subgraph bodies are left as they are.
+/// stays portable. ONNX Runtime's fused Attention (the --fused export) becomes its QAttention, int8 likewise.
+/// Only the main graph is rewritten; subgraph bodies are left as they are.
 /// </summary>
 public static class DynamicInt8Quantizer
 {
     const string DefaultDomain = "";
+    const string MicrosoftDomain = "com.microsoft";
 
     /// <summary>
     /// Returns a new ModelProto (the input is not modified). Every MatMul whose input 1 is a 2-D float initializer becomes
@@ -54,6 +56,16 @@ public static class DynamicInt8Quantizer
         }
 
         var quantized = new Dictionary<string, (string Q, string Scale, string ZeroPoint)>();
+        (string Q, string Scale, string ZeroPoint) QuantizedWeight(TensorProto w)
+        {
+            if (quantized.TryGetValue(w.Name, out var wq)) return wq;
+            var (q, scale, zeroPoint) = QuantizeWeight(w, perColumn, reduceRange ? 63 : 127);
+            q.Name = Fresh(w.Name + "_quantized");
+            scale.Name = Fresh(w.Name + "_scale");
+            zeroPoint.Name = Fresh(w.Name + "_zero_point");
+            graph.Initializer.Add(new[] { q, scale, zeroPoint });
+            return quantized[w.Name] = (q.Name, scale.Name, zeroPoint.Name);
+        }
         var nodes = new List<NodeProto>(graph.Node.Count);
         quantizedCount = 0;
         foreach (var node in graph.Node)
@@ -64,22 +76,20 @@ public static class DynamicInt8Quantizer
                 quantized.TryAdd(table.Name, default);   // its float table goes unless something else reads it
                 continue;
             }
+            if (IsAttention(node) && initializers.TryGetValue(node.Input[1], out var qkv) && !graphInputs.Contains(qkv.Name) && IsDenseFloatMatrix(qkv))
+            {
+                var wq = QuantizedWeight(qkv);
+                nodes.AddRange(RewriteAttention(node, wq, Fresh));
+                quantizedCount += 3;   // the query, key and value products
+                continue;
+            }
             if (node.OpType != "MatMul" || node.Domain is not (DefaultDomain or "ai.onnx") || node.Input.Count != 2
                 || !initializers.TryGetValue(node.Input[1], out var w) || graphInputs.Contains(w.Name) || !IsDenseFloatMatrix(w))
             {
                 nodes.Add(node);
                 continue;
             }
-            if (!quantized.TryGetValue(w.Name, out var wq))
-            {
-                var (q, scale, zeroPoint) = QuantizeWeight(w, perColumn, reduceRange ? 63 : 127);
-                q.Name = Fresh(w.Name + "_quantized");
-                scale.Name = Fresh(w.Name + "_scale");
-                zeroPoint.Name = Fresh(w.Name + "_zero_point");
-                graph.Initializer.Add(new[] { q, scale, zeroPoint });
-                quantized[w.Name] = wq = (q.Name, scale.Name, zeroPoint.Name);
-            }
-            nodes.AddRange(Rewrite(node, wq, Fresh));
+            nodes.AddRange(Rewrite(node, QuantizedWeight(w), Fresh));
             quantizedCount++;
         }
         graph.Node.Clear();
@@ -116,6 +126,25 @@ public static class DynamicInt8Quantizer
         yield return cast;
         // [.., N] * [N] (or * scalar) broadcasts over any leading batch/sequence dimensions of X.
         yield return Node("Mul", fresh(stem + "_output_scale_mul"), [yFloat, scales], [matMul.Output[0]]);
+    }
+
+    /// ONNX Runtime's Attention (com.microsoft: input, weights [K, 3N], bias, mask) with constant weights.
+    static bool IsAttention(NodeProto node) =>
+        node.OpType == "Attention" && node.Domain == MicrosoftDomain && node.Input.Count is 3 or 4;
+
+    /// Attention(X, W, bias, mask) → DynamicQuantizeLinear(X), QAttention(Xq, Wq, bias, Xscale, Wscale, mask, Xzp, Wzp):
+    /// ONNX Runtime's int8 attention, with the same per-column symmetric weights as the MatMuls, its attributes kept.
+    static IEnumerable<NodeProto> RewriteAttention(NodeProto attention, (string Q, string Scale, string ZeroPoint) w, Func<string, string> fresh)
+    {
+        var stem = attention.Name.Length > 0 ? attention.Name : attention.Output[0];
+        string xq = fresh(stem + "_input_quantized"), xScale = fresh(stem + "_input_scale"), xZeroPoint = fresh(stem + "_input_zero_point");
+        yield return Node("DynamicQuantizeLinear", fresh(stem + "_input_quantize"), [attention.Input[0]], [xq, xScale, xZeroPoint]);
+        string mask = attention.Input.Count > 3 ? attention.Input[3] : "";
+        var q = Node("QAttention", fresh(stem + "_quant"), [xq, w.Q, attention.Input[2], xScale, w.Scale, mask, xZeroPoint, w.ZeroPoint],
+                     [.. attention.Output]);
+        q.Domain = MicrosoftDomain;
+        q.Attribute.Add(attention.Attribute);
+        yield return q;
     }
 
     /// <summary>Rows of an embedding table at least this many are stored in int8 (the word embeddings: 11.7 M of

@@ -23,6 +23,12 @@ public sealed record OnnxExportOptions
     public const int MaxOpset = 21;
     public OnnxQuantization Quantize { get; init; } = OnnxQuantization.None;
     public int Opset { get; init; } = MinOpset;
+    /// <summary>ONNX Runtime's fused operators (com.microsoft Attention, SkipLayerNormalization): faster in ONNX
+    /// Runtime, which its own fusions do not achieve on our graph; other runtimes cannot run the file.</summary>
+    public bool Fused { get; init; }
+    /// <summary>int8 weights in 7 bits (±63, the default: no CPU's integer kernel saturates) or 8 (±127: more precise,
+    /// but without VNNI the 16-bit pair sums of ONNX Runtime's kernel can saturate; see <see cref="DynamicInt8Quantizer"/>).</summary>
+    public int Int8WeightBits { get; init; } = 7;
     /// <summary>Replace an existing output directory.</summary>
     public bool Overwrite { get; init; }
 }
@@ -54,6 +60,8 @@ public static class OnnxExporter
         options ??= new OnnxExportOptions();
         if (options.Opset is < OnnxExportOptions.MinOpset or > OnnxExportOptions.MaxOpset)
             throw new TextTaggerException($"--opset must be between {OnnxExportOptions.MinOpset} and {OnnxExportOptions.MaxOpset}, got {options.Opset}");
+        if (options.Int8WeightBits is not (7 or 8))
+            throw new TextTaggerException($"int8 weight bits must be 7 or 8, got {options.Int8WeightBits}");
         string target = Path.GetFullPath(outDirectory);
         if (Directory.Exists(modelDirectory) && Path.GetFullPath(modelDirectory).TrimEnd('/') == target.TrimEnd('/'))
             throw new TextTaggerException($"{outDirectory}: the export cannot replace the model it reads; choose another --out");
@@ -66,7 +74,7 @@ public static class OnnxExporter
 
         var model = BuildModel(pretrained, options);
         int quantized = 0;
-        if (options.Quantize == OnnxQuantization.Int8) model = DynamicInt8Quantizer.Quantize(model, out quantized);
+        if (options.Quantize == OnnxQuantization.Int8) model = DynamicInt8Quantizer.Quantize(model, out quantized, reduceRange: options.Int8WeightBits == 7);
         var precision = options.Quantize == OnnxQuantization.Int8 ? Precision.Int8 : Precision.Fp32;
         SetMetadata(model, OnnxContract.PrecisionKey, precision.Name());
 
@@ -94,9 +102,10 @@ public static class OnnxExporter
             ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "",
             DocString = $"BERT multi-label classifier ({pretrained.Config.NumHiddenLayers} layers, hidden {pretrained.Config.HiddenSize}, " +
                         $"{LowercaseEnumConverter<PoolingMode>.Name(pretrained.Config.Pooling)} pooling): token ids → logits, one per label; probability = sigmoid(logit).",
-            Graph = BertOnnxGraph.Build(pretrained.Model),
+            Graph = BertOnnxGraph.Build(pretrained.Model, options.Fused),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+        if (options.Fused) model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.MicrosoftDomain, Version = 1 });
         SetMetadata(model, OnnxContract.LabelsKey, JsonSerializer.Serialize(pretrained.Labels));
         SetMetadata(model, OnnxContract.ThresholdsKey, JsonSerializer.Serialize(pretrained.ThresholdsByLabel()));
         SetMetadata(model, OnnxContract.PoolingKey, LowercaseEnumConverter<PoolingMode>.Name(pretrained.Config.Pooling));

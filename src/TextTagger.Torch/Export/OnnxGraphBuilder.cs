@@ -60,10 +60,17 @@ internal sealed class OnnxGraphBuilder
         return tensor.Name;
     }
 
+    /// <summary>ONNX Runtime's contrib operators (Attention, SkipLayerNormalization, …): run by ONNX Runtime only.</summary>
+    public const string MicrosoftDomain = "com.microsoft";
+
     /// <summary>One node with one output, named after <paramref name="output"/>.</summary>
-    public string Node(string op, string output, string[] inputs, params AttributeProto[] attributes)
+    public string Node(string op, string output, string[] inputs, params AttributeProto[] attributes) =>
+        Node("", op, output, inputs, attributes);
+
+    /// <summary>One node of an operator in <paramref name="domain"/> ("" is the standard ONNX domain).</summary>
+    public string Node(string domain, string op, string output, string[] inputs, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = op, Name = Unique(output + "/" + op) };
+        var node = new NodeProto { OpType = op, Name = Unique(output + "/" + op), Domain = domain };
         node.Input.AddRange(inputs);
         string name = Unique(output);
         node.Output.Add(name);
