@@ -15,16 +15,15 @@ Conventions mirrored by TextTagger:
 Scores are float32 values (but for the bin-edge case), so the thresholds thresholds.json stores (float32) are the
 candidates themselves.
 """
-import json
-import os
 import warnings
 from fractions import Fraction
 
 import numpy as np
-import sklearn
 from sklearn.calibration import calibration_curve
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, precision_score, recall_score
+
+import fixture_file
 
 warnings.simplefilter("ignore")
 
@@ -142,12 +141,7 @@ def main():
     truth = [[0], [1], [0], [1], [0], [0], [1], [0]]
     cases.append(case("unreachable_8x1", "8x1: no threshold reaches precision 0.8 (F1 fallback)", scores, truth, ["threat"]))
 
-    out = {"sklearn_version": sklearn.__version__, "numpy_version": np.__version__, "cases": cases}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sklearn_calibration.json")
-    with open(path, "w") as f:
-        json.dump(out, f, allow_nan=False, indent=1)
-        f.write("\n")
-    print(f"wrote {path}: {len(cases)} cases, sklearn {sklearn.__version__}")
+    fixture_file.write("sklearn_calibration.json", cases)
 
 
 if __name__ == "__main__":

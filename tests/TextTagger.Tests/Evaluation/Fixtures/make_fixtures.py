@@ -11,16 +11,15 @@ Conventions mirrored by TextTagger:
     such score on ties (F1 compared exactly, as fractions); 0.5 when the label has no positive.
 NaN (sklearn's roc_curve on a single-class label) is written as null; ROC AUC of a single-class label is null.
 """
-import json
-import os
 import warnings
 from fractions import Fraction
 
 import numpy as np
-import sklearn
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import (accuracy_score, average_precision_score, classification_report, f1_score,
                              hamming_loss, multilabel_confusion_matrix, roc_auc_score, roc_curve)
+
+import fixture_file
 
 warnings.simplefilter("ignore", UndefinedMetricWarning)
 warnings.simplefilter("ignore", UserWarning)  # "No positive class found in y_true" from precision_recall_curve
@@ -155,12 +154,7 @@ def main():
     cases.append(case("binary_halves", "40x3 built so precision/recall are exact binary halves (rounding check)",
                       np.stack([a_s, b_s, c_s], axis=1), np.stack([a_t, b_t, c_t], axis=1), ["a", "b", "c"]))
 
-    out = {"sklearn_version": sklearn.__version__, "numpy_version": np.__version__, "cases": cases}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sklearn_metrics.json")
-    with open(path, "w") as f:
-        json.dump(out, f, allow_nan=False, indent=1)
-        f.write("\n")
-    print(f"wrote {path}: {len(cases)} cases, sklearn {sklearn.__version__}")
+    fixture_file.write("sklearn_metrics.json", cases)
 
 
 if __name__ == "__main__":
