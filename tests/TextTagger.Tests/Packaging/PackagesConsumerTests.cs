@@ -64,6 +64,7 @@ public sealed class PackagesConsumerTests(ITestOutputHelper output)
         string run = work["run"];
         Build(consumers, "ConsoleApp", version);
         string console = Run("dotnet", consumers, Path.Combine(consumers, "ConsoleApp", "out", "ConsoleApp.dll"), data, run);
+        output.WriteLine(console);   // the README's C# example, as a user runs it
         Assert.Contains("labels: toxic,insult,threat", console);
         Assert.Contains("step 3: loss ", console);
         Assert.Contains("async: 2 predictions", console);
