@@ -59,8 +59,10 @@ public sealed class MiniLmExportTests : IDisposable
         var errors = fp32.Zip(actual.Cast<float>(), (a, b) => Math.Abs(a - b)).ToArray();
         double meanError = errors.Average(), maxError = errors.Max();
         Assert.True(meanError > 0, "int8 cannot be exactly fp32");
-        // Measured on the Intel Xeon (AMX) of 2026-12-05: mean 0.105 sd, max 0.72 sd, correlation 0.99 (toxic).
-        Assert.True(meanError < 0.2 * spread && maxError < 1.0 * spread,
+        // Measured on the Intel Xeon (AMX) of 2026-12-05: mean 0.105 sd, max 0.72 sd, correlation 0.99 (toxic); on an
+        // AMD EPYC the same day: mean 0.104 sd, max 1.15 sd. The head is drawn at random for each run, and the largest of
+        // 1,536 errors is a tail figure: the mean and the correlations carry the check, the max only catches a blow-up.
+        Assert.True(meanError < 0.2 * spread && maxError < 2.0 * spread,
                     $"mean |Δ logit| {meanError:G3}, max {maxError:G3}, against a spread (sd) of the fp32 logits of {spread:G3}");
         // …and int8 orders the comments as fp32 does, label by label.
         for (int l = 0; l < Labels.Length; l++)
