@@ -9,6 +9,7 @@ public class FleetCommandErrorTests
     [InlineData("--batch", "0", "error: --batch must be at least 1, got 0\n")]
     [InlineData("--max-deliveries", "0", "error: --max-deliveries must be at least 1, got 0\n")]
     [InlineData("--claim-idle-ms", "0", "error: --claim-idle-ms must be > 0, got 0\n")]
+    [InlineData("--shutdown-timeout", "-1", "error: --shutdown-timeout must be between 0 and 86400 seconds, got -1\n")]
     public void Bad_worker_options_are_one_line_errors(string option, string value, string expected)
     {
         var result = CliRunner.Run("worker", "--model", "no-such-model", "--stream", "s", option, value);
