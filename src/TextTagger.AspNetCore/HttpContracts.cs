@@ -40,7 +40,7 @@ public sealed record LabelsResponse(IReadOnlyList<string> Labels, IReadOnlyDicti
 public sealed record LabelRule(string Policy, double Threshold, double? TunePrecision, double? TuneRecall, bool TargetReached);
 
 /// <summary>GET /healthz answer.</summary>
-public sealed record HealthResponse(string Status, int Labels, bool MicroBatching);
+public sealed record HealthResponse(string Status, int Labels, bool MicroBatching, int ConcurrentBatches);
 
 /// <summary>POST /v1/explain body: `{"texts": ["…", …], "labels": ["insult"]}` (labels optional: all).</summary>
 public sealed record ExplainRequest(IReadOnlyList<string?>? Texts, IReadOnlyList<string>? Labels);

@@ -10,8 +10,10 @@ namespace TextTagger.Server;
 /// <see cref="TaggerOptions.MaxBatchTokens"/> tokens when set (a budget of work, so one long text does not ride
 /// with 63 others), or <see cref="TaggerServerOptions.MaxBatchDelay"/> has passed; predicts all their texts at once
 /// (the tagger sorts them by length and cuts forward calls by the same token budget) and completes each request with
-/// its own share. Other work (an explanation, see <see cref="RunAsync{T}"/>) waits in the same queue and runs alone in
-/// its turn, between batches: one forward pass at a time, whatever the endpoint.
+/// its own share. <see cref="TaggerServerOptions.EffectiveConcurrentBatches"/> such loops read the one queue (one per
+/// core by default, each scoring on its own share of the cores: on a small CPU two single-threaded forward passes
+/// waste less than one two-threaded pass over a batch padded to its longest text). Other work (an explanation, see
+/// <see cref="RunAsync{T}"/>) waits in the same queue and runs alone on its loop, between that loop's batches.
 /// </summary>
 public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDisposable
 {
@@ -28,8 +30,8 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
     readonly long _maxTokens;
     readonly TimeSpan _maxDelay;
     readonly ServerMetrics _metrics;
-    readonly Channel<Job> _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(4096) { SingleReader = true });
-    readonly Task _loop;
+    readonly Channel<Job> _queue;
+    readonly Task[] _loops;
 
     public MicroBatcher(ServedModel model, TaggerServerOptions options, ServerMetrics metrics)
     {
@@ -38,7 +40,9 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
         _maxTexts = options.MaxBatchTexts;
         _maxTokens = options.Model.MaxBatchTokens ?? long.MaxValue;
         _maxDelay = options.MaxBatchDelay;
-        _loop = Task.Run(LoopAsync);
+        int loops = options.EffectiveConcurrentBatches;
+        _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(4096) { SingleReader = loops == 1 });
+        _loops = Enumerable.Range(0, loops).Select(_ => Task.Run(LoopAsync)).ToArray();
     }
 
     /// <summary>Forward passes run so far, and texts they held (for tests and diagnostics).</summary>
@@ -158,12 +162,12 @@ public sealed class MicroBatcher : IPredictionService, IAsyncDisposable, IDispos
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        await Task.WhenAll(_loops);
     }
 
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _loop.GetAwaiter().GetResult();
+        Task.WhenAll(_loops).GetAwaiter().GetResult();
     }
 }

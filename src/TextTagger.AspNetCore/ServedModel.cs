@@ -12,7 +12,7 @@ public sealed class ServedModel : IDisposable
     {
         options.Validate();
         _owned = options.Tagger == null;
-        Tagger = options.Tagger ?? Tagger.Load(options.Model);
+        Tagger = options.Tagger ?? Tagger.Load(options.EffectiveModel);
         Name = options.Tagger != null ? "in-process model" : Path.GetFileName(Path.GetFullPath(options.Model.ModelPath).TrimEnd('/', '\\'));
     }
 

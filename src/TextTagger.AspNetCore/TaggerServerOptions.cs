@@ -23,6 +23,17 @@ public sealed record TaggerServerOptions
     public int MaxBatchTexts { get; set; } = 64;
     /// <summary>…or this long after its first request arrived.</summary>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>Forward passes that run at the same time (micro-batches, or requests when micro-batching is off);
+    /// 0: one per core. Unless <see cref="TaggerOptions.Threads"/> is set, each gets cores ÷ this many threads.</summary>
+    public int ConcurrentBatches { get; set; }
+
+    /// <summary><see cref="ConcurrentBatches"/>, with 0 resolved to the core count.</summary>
+    public int EffectiveConcurrentBatches => ConcurrentBatches > 0 ? ConcurrentBatches : Environment.ProcessorCount;
+
+    /// <summary>The model options the service loads with: <see cref="Model"/>, with its threads (when 0) shared out
+    /// among the concurrent batches, so the cores are not oversubscribed.</summary>
+    public TaggerOptions EffectiveModel =>
+        Model.Threads > 0 ? Model : Model with { Threads = Math.Max(1, Environment.ProcessorCount / EffectiveConcurrentBatches) };
 
     /// <summary>Work admitted and not yet answered, in texts (an explained text counts as its forward passes); past it a
     /// request gets 503 with Retry-After at once.</summary>
@@ -60,6 +71,7 @@ public sealed record TaggerServerOptions
     {
         if (Tagger == null) Model.Validate();
         if (MaxBatchTexts < 1) throw new InvalidOptionException(nameof(MaxBatchTexts), $"must be ≥ 1, got {MaxBatchTexts}");
+        if (ConcurrentBatches < 0) throw new InvalidOptionException(nameof(ConcurrentBatches), $"must be ≥ 0 (0: one per core), got {ConcurrentBatches}");
         if (MaxBatchDelay < TimeSpan.Zero) throw new InvalidOptionException(nameof(MaxBatchDelay), $"must be ≥ 0, got {MaxBatchDelay}");
         if (MaxTextsPerRequest < 1) throw new InvalidOptionException(nameof(MaxTextsPerRequest), $"must be ≥ 1, got {MaxTextsPerRequest}");
         if (MaxTextLength < 1) throw new InvalidOptionException(nameof(MaxTextLength), $"must be ≥ 1, got {MaxTextLength}");

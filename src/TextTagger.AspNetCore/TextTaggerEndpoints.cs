@@ -56,7 +56,7 @@ public static class TextTaggerEndpoints
         group.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth })
             .WithName("Ready").WithSummary("Readiness: the model is loaded and the queue has room (503 when saturated)");
         group.MapGet("/healthz", (ServedModel model, TaggerServerOptions options) =>
-                new HealthResponse("ok", model.Tagger.Labels.Count, options.MicroBatching))
+                new HealthResponse("ok", model.Tagger.Labels.Count, options.MicroBatching, options.EffectiveConcurrentBatches))
             .WithName("Health")
             .WithSummary("Liveness: the model is loaded");
     }

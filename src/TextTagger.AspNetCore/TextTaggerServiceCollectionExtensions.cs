@@ -39,7 +39,7 @@ public static class TextTaggerServiceCollectionExtensions
             var served = provider.GetRequiredService<ServedModel>();
             var chosen = provider.GetRequiredService<TaggerServerOptions>();
             var metrics = provider.GetRequiredService<ServerMetrics>();
-            return chosen.MicroBatching ? new MicroBatcher(served, chosen, metrics) : new DirectPredictor(served, metrics);
+            return chosen.MicroBatching ? new MicroBatcher(served, chosen, metrics) : new DirectPredictor(served, chosen, metrics);
         });
         services.AddHealthChecks().AddCheck<ReadinessCheck>("texttagger", tags: [TextTaggerEndpoints.ReadyTag]);
         return services;

@@ -21,7 +21,7 @@ public static class OptionFlags
         ["TuneFraction"] = "--tune-fraction", ["ValidationFraction"] = "--val-fraction", ["ValidateEverySteps"] = "--validate-every",
         ["CheckpointEverySteps"] = "--checkpoint-every", ["CheckpointInterval"] = "--checkpoint-every",
         // TaggerServerOptions (serve)
-        ["MaxBatchTexts"] = "--max-batch-texts", ["MaxBatchDelay"] = "--max-batch-delay-ms", ["MaxTextsPerRequest"] = "--max-texts",
+        ["MaxBatchTexts"] = "--max-batch-texts", ["MaxBatchDelay"] = "--max-batch-delay-ms", ["ConcurrentBatches"] = "--concurrent-batches", ["MaxTextsPerRequest"] = "--max-texts",
         ["MaxTextLength"] = "--max-text-length", ["MaxQueueTexts"] = "--max-queue-texts", ["RequestTimeout"] = "--request-timeout",
         ["ShutdownTimeout"] = "--shutdown-timeout", ["MaxFileTexts"] = "--max-file-texts", ["MaxRequestBodyBytes"] = "--max-body-bytes",
         // StreamOptions, WorkerOptions (worker)

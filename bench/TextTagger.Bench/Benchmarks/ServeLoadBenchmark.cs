@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using TextTagger.Inference;
 using TextTagger.Modeling.Pretrained;
 using TextTagger.Server;
 
@@ -23,20 +24,28 @@ sealed class ServeLoadBenchmark : IBenchmark
 
     public string Name => "serve-load";
     public string Description =>
-        "requests/s and latency of `serve` on loopback by batching mode [--model DIR (default: MiniLM + random head; an exported directory runs on ONNX Runtime)] [--duration S] [--clients N] [--max-tokens N] [--batch-size N] [--modes off,texts,tokens:4096] [--max-queue-texts N]";
+        "requests/s and latency of `serve` on loopback by batching mode, against the engine's own texts/s on the same comments " +
+        "[--model DIR (default: MiniLM + random head; an exported directory runs on ONNX Runtime)] [--duration S] [--clients N] " +
+        "[--max-tokens N] [--batch-size N] [--modes off,texts,tokens:4096] [--concurrent-batches 0,1,2 (0: one per core)] " +
+        "[--threads N (per forward pass; 0: cores ÷ concurrent batches)] [--max-queue-texts N] [--engine-texts 2000]";
 
     public int Run(string[] args)
     {
         var c = CultureInfo.InvariantCulture;
+        BenchData.CheckOptions(args, ["--data", "--duration", "--warmup", "--clients", "--max-tokens", "--batch-size", "--max-requests", "--modes",
+                                      "--max-queue-texts", "--model", "--concurrent-batches", "--threads", "--engine-texts"], []);
         string csv = BenchData.Option(args, "--data", BenchData.DefaultCsv());
         double duration = double.Parse(BenchData.Option(args, "--duration", "60"), c);
         double warmup = double.Parse(BenchData.Option(args, "--warmup", "5"), c);
-        int clients = int.Parse(BenchData.Option(args, "--clients", "16"), c);
-        int maxTokens = int.Parse(BenchData.Option(args, "--max-tokens", "256"), c);
-        int batchSize = int.Parse(BenchData.Option(args, "--batch-size", "32"), c);
+        int clients = BenchData.IntOption(args, "--clients", 16);
+        int maxTokens = BenchData.IntOption(args, "--max-tokens", 256);
+        int batchSize = BenchData.IntOption(args, "--batch-size", 32);
+        int threads = BenchData.IntOption(args, "--threads", 0);
+        int engineTexts = BenchData.IntOption(args, "--engine-texts", 2000);
         long maxRequests = long.Parse(BenchData.Option(args, "--max-requests", "1000000"), c);
         string[] modes = BenchData.Option(args, "--modes", "off,texts,tokens:4096").Split(',');
-        int maxQueue = int.Parse(BenchData.Option(args, "--max-queue-texts", new TaggerServerOptions().MaxQueueTexts.ToString(c)), c);
+        int[] concurrentBatches = BenchData.Option(args, "--concurrent-batches", "0").Split(',').Select(v => int.Parse(v, c)).ToArray();
+        int maxQueue = BenchData.IntOption(args, "--max-queue-texts", new TaggerServerOptions().MaxQueueTexts);
         if (duration <= 0 || duration > 3600 || clients < 1 || clients > 256) throw new ArgumentException("duration must be in (0, 3600] s and clients in [1, 256]");
 
         var comments = BenchData.ReadComments(csv);
@@ -50,29 +59,54 @@ sealed class ServeLoadBenchmark : IBenchmark
 
         Console.WriteLine($"{comments.Length} comments; model {modelDir}; max {maxTokens} tokens; tagger batch {batchSize}; queue {maxQueue} texts; " +
                           $"{clients} clients; {duration:F0} s per mode after {warmup:F0} s warm-up; {Environment.ProcessorCount} cores");
-        Console.WriteLine("| batching | requests | requests/s | p50 (ms) | p99 (ms) | 503 | errors | timeouts | forward calls | /healthz/live max (ms), failures | RSS MB start → end (max) | recovered |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var mode in modes.Select(m => m.Trim()))
-        {
-            int? budget = mode.StartsWith("tokens:", StringComparison.Ordinal) ? int.Parse(mode["tokens:".Length..], c) : null;
-            if (mode is not ("off" or "texts") && budget == null) throw new ArgumentException($"--modes: '{mode}' is not off, texts or tokens:N");
-            var options = new TaggerServerOptions
+        double engine = EngineTextsPerSecond(modelDir, maxTokens, batchSize, comments, engineTexts);
+        Console.WriteLine(string.Create(c, $"engine alone (Tagger.Predict of {engineTexts} random comments in one call, {Environment.ProcessorCount} threads, " +
+                                           $"median of 3): {engine:F1} texts/s"));
+        Console.WriteLine("| batching | concurrent batches × threads | requests | requests/s | × engine | p50 (ms) | p99 (ms) | 503 | errors | timeouts | forward calls | /healthz/live max (ms), failures | RSS MB start → end (max) | recovered |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (int concurrent in concurrentBatches)
+            foreach (var mode in modes.Select(m => m.Trim()))
             {
-                Model = new() { ModelPath = modelDir, MaxTokens = maxTokens, BatchSize = batchSize, MaxBatchTokens = budget },
-                Urls = "http://127.0.0.1:0",
-                MicroBatching = mode != "off",
-                MaxBatchTexts = budget != null ? 1024 : new TaggerServerOptions().MaxBatchTexts,   // tokens decide
-                MaxQueueTexts = maxQueue,
-                LogLevel = LogLevel.Warning,
-            };
-            var r = RunMode(options, comments, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), maxRequests)
-                .GetAwaiter().GetResult();
-            string name = mode == "off" ? "off" : budget != null ? $"tokens ({budget} per call)" : "texts (64 / 5 ms)";
-            Console.WriteLine(string.Create(c,
-                $"| {name} | {r.Requests} | {r.Requests / r.Seconds:F1} | {r.Percentile(0.50):F0} | {r.Percentile(0.99):F0} | {r.Refused} | {r.Errors} | " +
-                $"{r.Timeouts} | {r.ForwardPasses} | {r.LiveMaxMs:F0}, {r.LiveFailures} | {r.RssStartMb:F0} → {r.RssEndMb:F0} ({r.RssMaxMb:F0}) | {(r.Recovered ? "yes" : "NO")} |"));
-        }
+                int? budget = mode.StartsWith("tokens:", StringComparison.Ordinal) ? int.Parse(mode["tokens:".Length..], c) : null;
+                if (mode is not ("off" or "texts") && budget == null) throw new ArgumentException($"--modes: '{mode}' is not off, texts or tokens:N");
+                var options = new TaggerServerOptions
+                {
+                    Model = new() { ModelPath = modelDir, MaxTokens = maxTokens, BatchSize = batchSize, MaxBatchTokens = budget, Threads = threads },
+                    Urls = "http://127.0.0.1:0",
+                    MicroBatching = mode != "off",
+                    MaxBatchTexts = budget != null ? 1024 : new TaggerServerOptions().MaxBatchTexts,   // tokens decide
+                    MaxQueueTexts = maxQueue,
+                    ConcurrentBatches = concurrent,
+                    LogLevel = LogLevel.Warning,
+                };
+                var r = RunMode(options, comments, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), maxRequests)
+                    .GetAwaiter().GetResult();
+                string name = mode == "off" ? "off" : budget != null ? $"tokens ({budget} per call)" : "texts (64 / 5 ms)";
+                double rate = r.Requests / r.Seconds;
+                Console.WriteLine(string.Create(c,
+                    $"| {name} | {options.EffectiveConcurrentBatches} × {options.EffectiveModel.Threads} | {r.Requests} | {rate:F1} | {rate / engine:F2}× | " +
+                    $"{r.Percentile(0.50):F0} | {r.Percentile(0.99):F0} | {r.Refused} | {r.Errors} | " +
+                    $"{r.Timeouts} | {r.ForwardPasses} | {r.LiveMaxMs:F0}, {r.LiveFailures} | {r.RssStartMb:F0} → {r.RssEndMb:F0} ({r.RssMaxMb:F0}) | {(r.Recovered ? "yes" : "NO")} |"));
+            }
         return 0;
+    }
+
+    /// <summary>The baseline the service is held to: the same model scoring random comments from the same file in one
+    /// call, as `predict` does (sorted by length, batches padded to their longest row), on all cores.</summary>
+    static double EngineTextsPerSecond(string modelDir, int maxTokens, int batchSize, string[] comments, int count)
+    {
+        using var tagger = Tagger.Load(new TaggerOptions { ModelPath = modelDir, MaxTokens = maxTokens, BatchSize = batchSize });
+        var random = new Random(12345);
+        var texts = Enumerable.Range(0, count).Select(_ => comments[random.Next(comments.Length)]).ToArray();
+        tagger.Predict(texts.Take(64).ToArray());   // warm-up
+        var rates = new List<double>();
+        for (int run = 0; run < 3; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            tagger.Predict(texts);
+            rates.Add(count / clock.Elapsed.TotalSeconds);
+        }
+        return rates.Order().ElementAt(1);
     }
 
     sealed record LoadResult(long Requests, long Errors, long Refused, long Timeouts, double Seconds, List<double> LatenciesMs, string ForwardPasses,

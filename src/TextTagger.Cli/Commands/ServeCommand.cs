@@ -34,6 +34,9 @@ static class ServeCommand
         var maxBody = new Option<long>("--max-body-bytes")
         { Description = "Request body size at most (more: 413)", DefaultValueFactory = _ => defaults.MaxRequestBodyBytes };
 
+        var concurrent = new Option<int>("--concurrent-batches")
+        { Description = "Forward passes that run at the same time, each on cores ÷ N threads (0: one per core)", DefaultValueFactory = _ => defaults.ConcurrentBatches };
+        var threads = new Option<int>("--threads") { Description = "Threads per forward pass (0: the cores shared out among --concurrent-batches)" };
         var batchTokens = new Option<int?>("--max-batch-tokens")
         { Description = "Cut micro-batches and forward calls at this many padded tokens (default: by text count only)" };
         var maxQueue = new Option<int>("--max-queue-texts")
@@ -51,7 +54,7 @@ static class ServeCommand
         { Description = "Texts per file sent to POST /v1/predict/file", DefaultValueFactory = _ => new TaggerServerOptions().MaxFileTexts };
         var command = new Command("serve",
             "Serve a model over HTTP: the moderation page at /, POST /v1/predict {\"texts\": [...]}, POST /v1/explain, POST /v1/predict/file, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
-        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, maxTexts, maxLength, maxBody, maxFileTexts, batchTokens, maxQueue, timeout, shutdown, apiKeys, openPaths, noUi })
+        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, concurrent, threads, maxTexts, maxLength, maxBody, maxFileTexts, batchTokens, maxQueue, timeout, shutdown, apiKeys, openPaths, noUi })
             command.Options.Add(option);
         var longTexts = new LongTextOptions();
         longTexts.AddTo(command);
@@ -71,11 +74,13 @@ static class ServeCommand
                     MaxBatchTokens = parse.GetValue(batchTokens),
                     LongTexts = longMode,
                     WindowStride = stride,
+                    Threads = parse.GetValue(threads),
                 },
                 Urls = parse.GetValue(urls),
                 MicroBatching = !parse.GetValue(noBatching),
                 MaxBatchTexts = parse.GetValue(batchTexts),
                 MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),
+                ConcurrentBatches = parse.GetValue(concurrent),
                 MaxTextsPerRequest = parse.GetValue(maxTexts),
                 MaxTextLength = parse.GetValue(maxLength),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),

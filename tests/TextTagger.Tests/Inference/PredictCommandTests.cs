@@ -134,6 +134,14 @@ public class PredictCommandTests(TinyModelFixture model) : IClassFixture<TinyMod
         Assert.DoesNotContain("   at ", result.Error);
     }
 
+    [Fact]
+    public void Serve_with_a_negative_concurrent_batches_names_the_flag()
+    {
+        var result = CliRunner.Run("serve", "--model", _folder.Combine("nope"), "--concurrent-batches", "-1", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: --concurrent-batches must be ≥ 0 (0: one per core), got -1", result.Error.Trim());
+    }
+
     [Theory]
     [InlineData("predict")]
     [InlineData("serve")]

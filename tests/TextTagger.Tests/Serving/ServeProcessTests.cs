@@ -84,7 +84,7 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
         string keys = _folder.File("keys.txt", "# ops\nkey-one\n");
         using var served = await StartAsync("--model", model.Exported, "--api-key-file", keys, "--no-ui", "--no-micro-batching",
             "--max-texts", "2", "--max-text-length", "40", "--max-body-bytes", "3000", "--max-file-texts", "3", "--max-batch-tokens", "8",
-            "--request-timeout", "5", "--shutdown-timeout", "5");
+            "--request-timeout", "5", "--shutdown-timeout", "5", "--concurrent-batches", "3", "--threads", "1");
         var client = served.Client;
         Assert.Contains("the API is at", served.Process.Log);
         Assert.DoesNotContain("moderation page", served.Process.Log);
@@ -100,7 +100,7 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
                                                      root.GetProperty("maxFileTexts").GetInt32(), root.GetProperty("engine").GetString()));
         }
         using (var health = JsonDocument.Parse(await client.GetStringAsync("/healthz")))
-            Assert.False(health.RootElement.GetProperty("microBatching").GetBoolean());
+            Assert.Equal((false, 3), (health.RootElement.GetProperty("microBatching").GetBoolean(), health.RootElement.GetProperty("concurrentBatches").GetInt32()));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/")).StatusCode);   // --no-ui
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/page.js")).StatusCode);
 
