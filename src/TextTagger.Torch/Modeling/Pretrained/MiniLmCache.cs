@@ -60,7 +60,7 @@ public static class MiniLmCache
         onnx = null;
 
         var report = StateDictLoader.Load(model, tensors, keepClassifier: false);
-        if (!report.PoolerLoaded) throw new TextTaggerException($"{source}: the pooler weights are missing.");
+        if (encoder.HasPooler && !report.PoolerLoaded) throw new TextTaggerException($"{source}: the pooler weights are missing.");
 
         var config = encoder.Config();
         AtomicDirectory.Write(directory, temp =>

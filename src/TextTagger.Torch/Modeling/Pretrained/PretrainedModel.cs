@@ -45,7 +45,7 @@ public sealed class PretrainedModel : IDisposable
     /// <param name="minilmOrDirectory">"minilm" for the bundled all-MiniLM-L6-v2, "arctic-xs" for the bundled
     /// snowflake-arctic-embed-xs (<see cref="BundledEncoder"/>), or a Hugging Face BERT directory.</param>
     /// <param name="labels">The classifier's labels; null: the checkpoint's own (id2label), if any.</param>
-    /// <param name="pooling">"cls" or "mean"; null: the checkpoint's choice ("mean" for minilm, "cls" for arctic-xs, else config's or "cls").</param>
+    /// <param name="pooling">"cls" or "mean"; null: the checkpoint's choice ("mean" for minilm and arctic-xs, else config's or "cls").</param>
     /// <returns>The model in eval mode, on the CPU, float32.</returns>
     public static PretrainedModel Load(string minilmOrDirectory, IReadOnlyList<string>? labels = null, PoolingMode? pooling = null)
     {
