@@ -30,4 +30,16 @@ public class ArcticXsTrainCommandTests(MiniLmFixture fixture) : IDisposable
         Assert.True(predict.ExitCode == 0, predict.Error);
         Assert.NotEmpty(predict.Output.Trim());
     }
+
+    [Fact]
+    public void Cls_pooling_is_refused_in_one_line_because_the_package_has_no_pooler()
+    {
+        _ = fixture;
+        string data = SyntheticData.Write(_folder.Combine("tiny.csv"), 40);
+        var train = CliRunner.Run("train", "--data", data, "--model", "arctic-xs", "--pooling", "cls", "--out", _folder.Combine("run"));
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("--pooling cls reads BERT's pooler, which the bundled snowflake-arctic-embed-xs does not have", train.Error);
+        Assert.Single(train.Error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(_folder.Combine("run", "model")));
+    }
 }

@@ -52,6 +52,9 @@ public sealed class PretrainedModel : IDisposable
         var clock = Stopwatch.StartNew();
         var encoder = BundledEncoder.Find(minilmOrDirectory);
         bool bundled = encoder != null;
+        if (encoder is { HasPooler: false } && pooling == PoolingMode.Cls)
+            throw new TextTaggerException($"--pooling cls reads BERT's pooler, which the bundled {encoder.ModelName} does not have " +
+                                          $"(its model.onnx stops at last_hidden_state): use --pooling mean with --model {encoder.Name}.");
         string directory = encoder != null ? MiniLmCache.DirectoryFor(encoder) : minilmOrDirectory;
 
         if (encoder != null && !MiniLmCache.IsReady(directory))
