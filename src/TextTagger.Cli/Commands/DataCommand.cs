@@ -25,7 +25,7 @@ static class DataCommand
         var splitOptions = new SplitOptions();
         var plots = new Option<string?>("--plots") { Description = "Folder to write PNG charts into" };
         var model = new Option<string>("--model")
-        { Description = "Tokenizer for token-length statistics: \"minilm\" (bundled) or a model directory; \"none\" to skip", DefaultValueFactory = _ => "minilm" };
+        { Description = "Tokenizer for token-length statistics: \"minilm\" or \"arctic-xs\" (bundled) or a model directory; \"none\" to skip", DefaultValueFactory = _ => "minilm" };
         dataOptions.AddTo(command);
         splitOptions.AddTo(command);
         command.Options.Add(plots);

@@ -20,7 +20,7 @@ static class ModelCommand
     {
         var modelOption = new Option<string>("--model", "-m")
         {
-            Description = "\"minilm\" (the bundled all-MiniLM-L6-v2) or a Hugging Face BERT directory",
+            Description = "\"minilm\" (the bundled all-MiniLM-L6-v2), \"arctic-xs\" (the bundled snowflake-arctic-embed-xs) or a Hugging Face BERT directory",
             DefaultValueFactory = _ => BundledMiniLm.Name,
         };
         var info = new Command("info", "Show a model's architecture, parameter count and where its weights came from.");

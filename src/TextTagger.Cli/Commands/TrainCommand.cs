@@ -20,7 +20,7 @@ static class TrainCommand
         splitOptions.AddTo(command);
         var model = Add(command, new Option<string>("--model")
         {
-            Description = "\"minilm\" (bundled), a Hugging Face BERT directory, or \"ngram\" (word + character n-gram TF-IDF, NB-SVM: a logistic regression per label on Naive Bayes-scaled features; minutes)",
+            Description = "\"minilm\" (bundled all-MiniLM-L6-v2), \"arctic-xs\" (bundled snowflake-arctic-embed-xs), a Hugging Face BERT directory, or \"ngram\" (word + character n-gram TF-IDF, NB-SVM: a logistic regression per label on Naive Bayes-scaled features; minutes)",
             DefaultValueFactory = _ => defaults.Model,
         });
         var output = Add(command, new Option<string>("--out") { Description = "Output folder: model/, checkpoint/, tensorboard/, train.json, validation.csv", DefaultValueFactory = _ => "runs/latest" });

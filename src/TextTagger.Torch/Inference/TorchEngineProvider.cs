@@ -5,13 +5,13 @@ using TextTagger.Modeling.Pretrained;
 
 namespace TextTagger.Inference;
 
-/// <summary>Opens TorchSharp weights (model.safetensors / pytorch_model.bin) or the bundled "minilm".</summary>
+/// <summary>Opens TorchSharp weights (model.safetensors / pytorch_model.bin) or a bundled encoder ("minilm", "arctic-xs").</summary>
 public sealed class TorchEngineProvider : IEngineProvider
 {
     public EngineKind Kind => EngineKind.TorchSharp;
 
     public bool CanOpen(string model, ModelDirectory? files) =>
-        files?.WeightsPath != null || string.Equals(model, BundledMiniLm.Name, StringComparison.OrdinalIgnoreCase);
+        files?.WeightsPath != null || BundledEncoder.Find(model) != null;
 
     public LoadedEngine Open(string model, ModelDirectory? files, TaggerOptions request)
     {

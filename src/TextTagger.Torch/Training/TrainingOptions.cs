@@ -11,7 +11,7 @@ namespace TextTagger.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
-    /// <summary>"minilm" (the bundled all-MiniLM-L6-v2) or a Hugging Face checkpoint directory.</summary>
+    /// <summary>"minilm" (the bundled all-MiniLM-L6-v2), "arctic-xs" (snowflake-arctic-embed-xs; <see cref="Modeling.Pretrained.BundledEncoder"/>) or a Hugging Face checkpoint directory.</summary>
     public string Model { get; init; } = "minilm";
     /// <summary>Passes over the training rows; the learning rate decays to 0 over all of them. One pass with rare rows
     /// repeated 3 times scored as well as two (QUALITY.md, rows J–L) in half the time.</summary>

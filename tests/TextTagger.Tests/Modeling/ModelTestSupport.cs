@@ -54,11 +54,13 @@ static class ModelTestSupport
     /// <summary>The first <paramref name="count"/> comments of the shared Jigsaw csv.</summary>
     public static List<string> Comments(int count) => SharedData.Comments.Take(count).ToList();
 
-    /// <summary>Token ids with FastBertTokenizer and the bundled uncased vocabulary, padded to the longest text (≤ maxTokens).</summary>
-    public static (long[,] Ids, long[,] Mask) Encode(IReadOnlyList<string> texts, int maxTokens)
+    /// <summary>Token ids with FastBertTokenizer and a bundled uncased vocabulary (MiniLM's unless given), padded to the
+    /// longest text (≤ maxTokens).</summary>
+    public static (long[,] Ids, long[,] Mask) Encode(IReadOnlyList<string> texts, int maxTokens, BundledEncoder? encoder = null)
     {
+        encoder ??= BundledEncoder.MiniLm;
         var tokenizer = new BertTokenizer();
-        var vocab = System.Text.Encoding.UTF8.GetString(BundledMiniLm.ReadResource(BundledMiniLm.VocabResource)).Replace("\r\n", "\n");
+        var vocab = System.Text.Encoding.UTF8.GetString(encoder.ReadResource(encoder.VocabResource)).Replace("\r\n", "\n");
         tokenizer.LoadVocabulary(new StringReader(vocab), convertInputToLowercase: true);
         var ids = new long[texts.Count * maxTokens];
         var mask = new long[texts.Count * maxTokens];

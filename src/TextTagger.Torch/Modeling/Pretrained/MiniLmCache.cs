@@ -5,13 +5,12 @@ using static TorchSharp.torch;
 namespace TextTagger.Modeling.Pretrained;
 
 /// <summary>
-/// The bundled all-MiniLM-L6-v2, converted once from the package's ONNX model into a Hugging Face directory under
-/// the per-user cache: $TEXTTAGGER_CACHE, else $XDG_CACHE_HOME/texttagger, else ~/.cache/texttagger; then
-/// models/all-MiniLM-L6-v2.
+/// A bundled encoder (all-MiniLM-L6-v2, snowflake-arctic-embed-xs), converted once from its package's ONNX model
+/// into a Hugging Face directory under the per-user cache: $TEXTTAGGER_CACHE, else $XDG_CACHE_HOME/texttagger,
+/// else ~/.cache/texttagger; then models/&lt;Hugging Face name&gt;.
 /// </summary>
 public static class MiniLmCache
 {
-    public const string FolderName = "all-MiniLM-L6-v2";
     public const string SourceFile = "source.json";
 
     public static string CacheRoot
@@ -28,7 +27,7 @@ public static class MiniLmCache
         }
     }
 
-    public static string ModelDirectory => Path.Combine(CacheRoot, "models", FolderName);
+    public static string ModelDirectory => DirectoryFor(BundledEncoder.MiniLm);
 
     /// <summary>True when an earlier conversion left a complete directory (it is written atomically).</summary>
     public static bool IsReady(string directory) =>
@@ -38,56 +37,46 @@ public static class MiniLmCache
         File.Exists(Path.Combine(directory, SourceFile));
 
     /// <summary>The published architecture of all-MiniLM-L6-v2 (sentence-transformers), mean-pooled.</summary>
-    public static BertConfig Config() => new()
-    {
-        Architectures = ["BertModel"],
-        VocabSize = 30522,
-        HiddenSize = 384,
-        NumHiddenLayers = 6,
-        NumAttentionHeads = 12,
-        IntermediateSize = 1536,
-        HiddenAct = "gelu",
-        MaxPositionEmbeddings = 512,
-        TypeVocabSize = 2,
-        LayerNormEps = 1e-12,
-        HiddenDropoutProb = 0.1,
-        AttentionProbsDropoutProb = 0.1,
-        InitializerRange = 0.02,
-        PadTokenId = 0,
-        Pooling = PoolingMode.Mean,
-    };
+    public static BertConfig Config() => BundledEncoder.MiniLm.Config();
+
+    /// <summary>The cache directory of a bundled encoder: models/&lt;its Hugging Face name&gt;.</summary>
+    public static string DirectoryFor(BundledEncoder encoder) => Path.Combine(CacheRoot, "models", encoder.ModelName);
+
+    public static StateDictLoadReport ConvertInto(BertForMultiLabelClassification model, string directory, string? packageDll = null) =>
+        ConvertInto(BundledEncoder.MiniLm, model, directory, packageDll);
 
     /// <summary>
     /// Converts the package's model.onnx to Hugging Face tensors, checks them strictly against <paramref name="model"/>
     /// (which receives the weights), and writes the cache directory atomically.
     /// </summary>
-    public static StateDictLoadReport ConvertInto(BertForMultiLabelClassification model, string directory, string? packageDll = null)
+    public static StateDictLoadReport ConvertInto(BundledEncoder encoder, BertForMultiLabelClassification model, string directory,
+                                                  string? packageDll = null)
     {
-        packageDll ??= BundledMiniLm.LocatePackageDll();
-        string source = $"{packageDll}!{BundledMiniLm.OnnxResource}";
-        var onnx = BundledMiniLm.ReadResource(BundledMiniLm.OnnxResource, packageDll);
-        var vocab = BundledMiniLm.ReadResource(BundledMiniLm.VocabResource, packageDll);
+        packageDll ??= encoder.LocatePackageDll();
+        string source = $"{packageDll}!{encoder.OnnxResource}";
+        var onnx = encoder.ReadResource(encoder.OnnxResource, packageDll);
+        var vocab = encoder.ReadResource(encoder.VocabResource, packageDll);
         using var tensors = new InMemoryTensorSource(source, OnnxBertConverter.Convert(onnx, source));
         onnx = null;
 
         var report = StateDictLoader.Load(model, tensors, keepClassifier: false);
-        if (!report.PoolerLoaded) throw new TextTaggerException($"{source}: the pooler weights are missing.");
+        if (encoder.HasPooler && !report.PoolerLoaded) throw new TextTaggerException($"{source}: the pooler weights are missing.");
 
-        var config = Config();
+        var config = encoder.Config();
         AtomicDirectory.Write(directory, temp =>
         {
             config.Save(Path.Combine(temp, ModelFiles.ModelDirectory.ConfigFile));
             HfFiles.WriteVocabulary(Path.Combine(temp, ModelFiles.ModelDirectory.VocabFile), vocab);
-            HfFiles.WriteTokenizerConfig(temp, doLowerCase: true, config.MaxPositionEmbeddings);
+            HfFiles.WriteTokenizerConfig(temp, encoder.DoLowerCase, config.MaxPositionEmbeddings);
             var ordered = tensors.Names.Where(n => !n.EndsWith("position_ids")).OrderBy(n => n, StringComparer.Ordinal)
                 .Select(n => new KeyValuePair<string, Tensor>(n, tensors.Read(n))).ToList();
             try { SafetensorsFile.Write(Path.Combine(temp, ModelFiles.ModelDirectory.SafetensorsFile), ordered); }
             finally { foreach (var (_, t) in ordered) t.Dispose(); }
             var sourceJson = new JsonObject
             {
-                ["package"] = BundledMiniLm.PackageId,
-                ["version"] = BundledMiniLm.PackageVersion,
-                ["resource"] = BundledMiniLm.OnnxResource,
+                ["package"] = encoder.PackageId,
+                ["version"] = encoder.PackageVersion,
+                ["resource"] = encoder.OnnxResource,
                 ["converted_utc"] = DateTime.UtcNow.ToString("O"),
             };
             File.WriteAllText(Path.Combine(temp, SourceFile), sourceJson.ToJsonString() + "\n");

@@ -42,27 +42,32 @@ public sealed class PretrainedModel : IDisposable
         LoadTime = loadTime;
     }
 
-    /// <param name="minilmOrDirectory">"minilm" for the bundled all-MiniLM-L6-v2, or a Hugging Face BERT directory.</param>
+    /// <param name="minilmOrDirectory">"minilm" for the bundled all-MiniLM-L6-v2, "arctic-xs" for the bundled
+    /// snowflake-arctic-embed-xs (<see cref="BundledEncoder"/>), or a Hugging Face BERT directory.</param>
     /// <param name="labels">The classifier's labels; null: the checkpoint's own (id2label), if any.</param>
-    /// <param name="pooling">"cls" or "mean"; null: the checkpoint's choice ("mean" for minilm, else config's or "cls").</param>
+    /// <param name="pooling">"cls" or "mean"; null: the checkpoint's choice ("mean" for minilm and arctic-xs, else config's or "cls").</param>
     /// <returns>The model in eval mode, on the CPU, float32.</returns>
     public static PretrainedModel Load(string minilmOrDirectory, IReadOnlyList<string>? labels = null, PoolingMode? pooling = null)
     {
         var clock = Stopwatch.StartNew();
-        bool bundled = string.Equals(minilmOrDirectory, BundledMiniLm.Name, StringComparison.OrdinalIgnoreCase);
-        string directory = bundled ? MiniLmCache.ModelDirectory : minilmOrDirectory;
+        var encoder = BundledEncoder.Find(minilmOrDirectory);
+        bool bundled = encoder != null;
+        if (encoder is { HasPooler: false } && pooling == PoolingMode.Cls)
+            throw new TextTaggerException($"--pooling cls reads BERT's pooler, which the bundled {encoder.ModelName} does not have " +
+                                          $"(its model.onnx stops at last_hidden_state): use --pooling mean with --model {encoder.Name}.");
+        string directory = encoder != null ? MiniLmCache.DirectoryFor(encoder) : minilmOrDirectory;
 
-        if (bundled && !MiniLmCache.IsReady(directory))
+        if (encoder != null && !MiniLmCache.IsReady(directory))
         {
-            var config = MiniLmCache.Config();
+            var config = encoder.Config();
             var chosen = Prepare(config, labels, pooling, out _);
             var model = new BertForMultiLabelClassification(config, chosen.Count);
             try
             {
-                var report = MiniLmCache.ConvertInto(model, directory);
+                var report = MiniLmCache.ConvertInto(encoder, model, directory);
                 model.eval();
-                var source = new ModelSource(ModelSourceKind.Bundled, directory, BundledMiniLm.LocatePackageDll(), ConvertedNow: true);
-                return new PretrainedModel(model, source, chosen, Path.Combine(directory, ModelDirectory.VocabFile), true, null,
+                var source = new ModelSource(ModelSourceKind.Bundled, directory, encoder.LocatePackageDll(), ConvertedNow: true) { Encoder = encoder };
+                return new PretrainedModel(model, source, chosen, Path.Combine(directory, ModelDirectory.VocabFile), encoder.DoLowerCase, null,
                                            report, clock.Elapsed);
             }
             catch
@@ -73,7 +78,7 @@ public sealed class PretrainedModel : IDisposable
         }
         try
         {
-            return LoadDirectory(HfCheckpoint.Open(directory), bundled, labels, pooling, clock);
+            return LoadDirectory(HfCheckpoint.Open(directory), encoder, labels, pooling, clock);
         }
         catch (TextTaggerException e) when (bundled)
         {
@@ -81,7 +86,7 @@ public sealed class PretrainedModel : IDisposable
         }
     }
 
-    static PretrainedModel LoadDirectory(HfCheckpoint checkpoint, bool bundled, IReadOnlyList<string>? labels, PoolingMode? pooling,
+    static PretrainedModel LoadDirectory(HfCheckpoint checkpoint, BundledEncoder? encoder, IReadOnlyList<string>? labels, PoolingMode? pooling,
                                          Stopwatch clock)
     {
         var config = checkpoint.Config;
@@ -93,7 +98,10 @@ public sealed class PretrainedModel : IDisposable
             using (var weights = checkpoint.OpenWeights())
                 report = StateDictLoader.Load(model, weights, keepClassifier);
             model.eval();
-            var source = new ModelSource(bundled ? ModelSourceKind.Bundled : ModelSourceKind.Directory, checkpoint.Directory, checkpoint.WeightsPath, ConvertedNow: false);
+            var source = new ModelSource(encoder != null ? ModelSourceKind.Bundled : ModelSourceKind.Directory, checkpoint.Directory, checkpoint.WeightsPath, ConvertedNow: false)
+            {
+                Encoder = encoder,
+            };
             var thresholds = keepClassifier && report.ClassifierLoaded ? checkpoint.Thresholds : null;
             return new PretrainedModel(model, source, chosen, checkpoint.VocabPath, checkpoint.DoLowerCase, thresholds, report, clock.Elapsed)
             {
