@@ -87,8 +87,11 @@ public sealed class TeacherTargets
     public static IReadOnlyList<string> CachedRowIds(string outputDirectory) =>
         File.ReadLines(Path.Combine(outputDirectory, CacheFile)).Skip(3).Select(line => line.Split(',')[1]).ToArray();
 
+    /// <summary>"ensemble", "transformer" (config.json: TorchSharp weights or model.onnx), or what another format says it is.</summary>
     static string KindOf(string directory, LoadedModel teacher) =>
-        File.Exists(Path.Combine(directory, TextTagger.Ensembles.EnsembleFiles.FileName)) ? "ensemble" : teacher.Source;
+        File.Exists(Path.Combine(directory, TextTagger.Ensembles.EnsembleFiles.FileName)) ? "ensemble"
+        : File.Exists(Path.Combine(directory, TextTagger.ModelFiles.ModelDirectory.ConfigFile)) ? "transformer"
+        : FirstLine(teacher.Source);
 
     /// <summary>SHA-256 over the teacher directory's files (names and contents) and the rows' lines and texts.</summary>
     static string Key(string teacherDirectory, IReadOnlyList<LabeledText> rows)
