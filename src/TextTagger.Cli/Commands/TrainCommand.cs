@@ -91,6 +91,8 @@ static class TrainCommand
                 if (parse.GetValue(overwrite)) RemoveEarlierRun(outputDirectory);
                 if (parse.GetValue(model)!.Equals(NGramTraining.ModelName, StringComparison.OrdinalIgnoreCase))
                 {
+                    if (parse.GetValue(teacher) != null)
+                        throw new TextTaggerException("--teacher distills into a transformer; the n-gram model (--model ngram) trains on hard labels only");
                     if (Directory.Exists(Path.Combine(outputDirectory, Trainer.ModelFolder)))
                         throw new TextTaggerException($"--out {outputDirectory} already holds a model; pass --overwrite to replace the run, or choose another --out");
                     string ngramModel = NGramTraining.Run(console, writer, data, dataOptions.LoadOptions(parse), splitOptions.Settings(parse),
