@@ -33,7 +33,8 @@ public sealed class TeacherTargets
     public bool FromCache { get; }
 
     /// <summary>The teacher's probabilities of each training row (by its line in the data file), scored or read from the cache.</summary>
-    public static TeacherTargets Score(string teacherDirectory, LabeledDataset trainRows, string outputDirectory, Action<string> message)
+    /// <param name="threads">The teacher's inference threads (0: one per core), as the run's --threads.</param>
+    public static TeacherTargets Score(string teacherDirectory, LabeledDataset trainRows, string outputDirectory, Action<string> message, int threads = 0)
     {
         if (!Directory.Exists(teacherDirectory)) throw new TextTaggerException($"--teacher {teacherDirectory}: no such model directory");
         var rows = trainRows.Rows.DistinctBy(r => r.SourceLine).ToArray();   // over-sampled rows are repeats: score each once
@@ -46,7 +47,7 @@ public sealed class TeacherTargets
         }
 
         LoadedModel teacher;
-        try { teacher = ModelLoader.Open(new TaggerOptions { ModelPath = teacherDirectory }.UseTorchSharp()); }
+        try { teacher = ModelLoader.Open(new TaggerOptions { ModelPath = teacherDirectory, Threads = threads }.UseTorchSharp()); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new TextTaggerException($"--teacher {teacherDirectory}: not a model directory the loader opens ({FirstLine(e.Message)})");

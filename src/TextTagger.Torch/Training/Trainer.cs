@@ -112,7 +112,7 @@ public sealed class Trainer
         var data = TrainingData.Prepare(_dataPath, _loadOptions, o, _outputDirectory, _observer.Message);
         o.Tuning.Policies().For(data.LabelNames);   // a rule for a label the data lacks fails now, not at the first saved model
         // The teacher scores (or the cache gives) the training rows before the student exists: one model in memory at a time.
-        var teacher = o.Teacher is { } teacherDirectory ? TeacherTargets.Score(teacherDirectory, data.TrainRows, _outputDirectory, _observer.Message) : null;
+        var teacher = o.Teacher is { } teacherDirectory ? TeacherTargets.Score(teacherDirectory, data.TrainRows, _outputDirectory, _observer.Message, o.Threads) : null;
         using var pretrained = PretrainedModel.Load(o.Model, data.LabelNames, o.Pooling);
         foreach (var warning in pretrained.Warnings.Where(w => !w.Contains("classifier"))) _observer.Message($"note: {warning}");
         var model = pretrained.Model;

@@ -186,4 +186,20 @@ public class DistillationTests : IDisposable
         Assert.Contains($"--teacher {notAModel}", result.Error);
         Assert.Single(result.Error.Trim().Split('\n'));
     }
+
+    [Theory]
+    [InlineData("--distill-weight", "1.5", "DistillWeight")]
+    [InlineData("--model", "ngram", "--teacher distills into a transformer")]
+    public void Bad_distillation_flags_are_a_one_line_error(string flag, string value, string expected)
+    {
+        string data = SyntheticData.Write(_folder.Combine("synthetic.csv"), 100);
+        string teacher = HalfTeacher();
+        string[] model = flag == "--model" ? [] : ["--model", TinyModelDirectory.Create(_folder.Combine("encoder"), [])];
+
+        var result = CliRunner.Run(["train", "--data", data, .. model, "--out", _folder.Combine("run"), "--teacher", teacher, flag, value, "--max-steps", "1"]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
 }
