@@ -61,6 +61,8 @@ static class TrainCommand
             DefaultValueFactory = _ => "5m",
         });
         var logEvery = Add(command, new Option<int>("--log-every") { Description = "Progress line every N steps when output is redirected", DefaultValueFactory = _ => defaults.LogEverySteps });
+        var teacher = Add(command, new Option<string?>("--teacher") { Description = "Distill: this model directory (transformer, n-gram or ensemble) scores the training rows once and its probabilities become the targets" });
+        var distillWeight = Add(command, new Option<double>("--distill-weight") { Description = "With --teacher: target = A × teacher probability + (1 − A) × label (1: pure soft labels)", DefaultValueFactory = _ => defaults.DistillWeight });
         var resume = Add(command, new Option<string?>("--resume") { Description = "Continue the interrupted run in this output folder (its options are used)" });
         var overwrite = Add(command, new Option<bool>("--overwrite") { Description = "Replace an earlier run in --out" });
         var ngram = new NGramTraining();
@@ -89,6 +91,8 @@ static class TrainCommand
                 if (parse.GetValue(overwrite)) RemoveEarlierRun(outputDirectory);
                 if (parse.GetValue(model)!.Equals(NGramTraining.ModelName, StringComparison.OrdinalIgnoreCase))
                 {
+                    if (parse.GetValue(teacher) != null)
+                        throw new TextTaggerException("--teacher distills into a transformer; the n-gram model (--model ngram) trains on hard labels only");
                     if (Directory.Exists(Path.Combine(outputDirectory, Trainer.ModelFolder)))
                         throw new TextTaggerException($"--out {outputDirectory} already holds a model; pass --overwrite to replace the run, or choose another --out");
                     string ngramModel = NGramTraining.Run(console, writer, data, dataOptions.LoadOptions(parse), splitOptions.Settings(parse),
@@ -134,6 +138,8 @@ static class TrainCommand
                     LogEverySteps = Math.Max(1, parse.GetValue(logEvery)),
                     ThresholdPolicy = tuning.Options(parse).ThresholdPolicy,
                     Calibration = tuning.Options(parse).Calibration,
+                    Teacher = parse.GetValue(teacher),
+                    DistillWeight = parse.GetValue(distillWeight),
                 };
                 trainer = new Trainer(data, dataOptions.LoadOptions(parse), options, outputDirectory, display);
             }

@@ -19,6 +19,19 @@ public sealed class EncodedDataset
 
     public IReadOnlyList<long[]> Ids { get; }
     public IReadOnlyList<byte[]> Labels { get; }
+    /// <summary>Per-row targets in [0, 1] the loss trains on instead of <see cref="Labels"/> (distillation's soft labels);
+    /// null: the labels. Metrics keep using <see cref="Labels"/>.</summary>
+    public IReadOnlyList<float[]>? SoftTargets
+    {
+        get => _softTargets;
+        set
+        {
+            if (value != null && (value.Count != Count || value.Any(t => t.Length != LabelCount)))
+                throw new ArgumentException($"soft targets must be {Count} rows × {LabelCount} labels", nameof(value));
+            _softTargets = value;
+        }
+    }
+    IReadOnlyList<float[]>? _softTargets;
     public int LabelCount { get; }
     public long PadId { get; }
     public int MaxTokens { get; }
@@ -38,7 +51,7 @@ public sealed class EncodedDataset
         return weights;
     }
 
-    /// <summary>The rows as model inputs and float targets [rows, labels]; padded to the longest row, or to
+    /// <summary>The rows as model inputs and float targets [rows, labels] (<see cref="SoftTargets"/> when set); padded to the longest row, or to
     /// <see cref="MaxTokens"/> when <paramref name="fixedPadding"/>.</summary>
     public (EncodedBatch Inputs, Tensor Targets) Batch(IReadOnlyList<int> rows, bool fixedPadding)
     {
@@ -47,7 +60,7 @@ public sealed class EncodedDataset
         var targets = new float[rows.Count * LabelCount];
         for (int i = 0; i < rows.Count; i++)
             for (int l = 0; l < LabelCount; l++)
-                targets[i * LabelCount + l] = Labels[rows[i]][l];
+                targets[i * LabelCount + l] = _softTargets?[rows[i]][l] ?? Labels[rows[i]][l];
         return (EncodedBatch.FromIds(ids, seq, PadId), tensor(targets, [rows.Count, LabelCount]));
     }
 }

@@ -111,11 +111,19 @@ public sealed class Trainer
 
         var data = TrainingData.Prepare(_dataPath, _loadOptions, o, _outputDirectory, _observer.Message);
         o.Tuning.Policies().For(data.LabelNames);   // a rule for a label the data lacks fails now, not at the first saved model
+        // The teacher scores (or the cache gives) the training rows before the student exists: one model in memory at a time.
+        var teacher = o.Teacher is { } teacherDirectory ? TeacherTargets.Score(teacherDirectory, data.TrainRows, _outputDirectory, _observer.Message, o.Threads) : null;
         using var pretrained = PretrainedModel.Load(o.Model, data.LabelNames, o.Pooling);
         foreach (var warning in pretrained.Warnings.Where(w => !w.Contains("classifier"))) _observer.Message($"note: {warning}");
         var model = pretrained.Model;
         if (o.AttentionDropout is double attentionDropout) model.SetAttentionDropout(attentionDropout);
         var (train, validation) = data.Encode(BertTokenizer.FromVocab(pretrained.VocabPath, pretrained.DoLowerCase), o.MaxTokens);
+        if (teacher != null)
+        {
+            train.SoftTargets = teacher.Targets(data.TrainRows, o.DistillWeight);
+            _observer.Message($"distillation: training targets = {o.DistillWeight:0.###} × teacher ({teacher.Kind}) + {1 - o.DistillWeight:0.###} × labels; " +
+                              "thresholds, early stopping and evaluation use the hard labels");
+        }
 
         var batcher = new LengthBucketBatcher(train.Lengths, o.BatchSize, bucketByLength: o.DynamicPadding);
         int stepsPerEpoch = batcher.BatchesPerEpoch;
@@ -218,7 +226,7 @@ public sealed class Trainer
         }
 
         var result = TrainingSummary.Create(_dataPath, o, data.LabelNames, run.Progress, train.Count, validation.Count, stoppedEarly,
-            Path.Combine(_outputDirectory, ModelFolder), run.ElapsedSeconds);
+            Path.Combine(_outputDirectory, ModelFolder), run.ElapsedSeconds) with { TeacherKind = teacher?.Kind };
         result.Write(Path.Combine(_outputDirectory, SummaryFile));
         return result;
     }

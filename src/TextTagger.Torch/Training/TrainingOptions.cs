@@ -57,6 +57,12 @@ public sealed record TrainingOptions
     /// <summary>What <see cref="SelectBy"/> compares, in words for messages.</summary>
     [JsonIgnore] public string SelectionMetricName => SelectBy == SelectionMetric.Auroc ? "mean AUROC" : "loss";
 
+    /// <summary>Distillation: a model directory (transformer, n-gram, ensemble) whose probabilities on the training rows
+    /// become the targets (see <see cref="TeacherTargets"/>); null: hard labels only.</summary>
+    public string? Teacher { get; init; }
+    /// <summary>With <see cref="Teacher"/>: target = A·teacher probability + (1 − A)·hard label; 1 is pure soft labels.</summary>
+    public double DistillWeight { get; init; } = 1.0;
+
     public int UntaggedToKeep { get; init; } = DatasetSplitter.DefaultUntaggedToKeep;
     public double ValidationFraction { get; init; } = DatasetSplitter.DefaultValidationFraction;
     /// <summary>Share of all rows held out of training besides validation and written as tune.csv (0: none): rows an
@@ -134,6 +140,8 @@ public sealed record TrainingOptions
         Require(TuneFraction >= 0 && TuneFraction + ValidationFraction < 1, nameof(TuneFraction), $"must be in [0, 1 - ValidationFraction), got {TuneFraction}");
         Require(ValidateEverySteps is null or >= 1, nameof(ValidateEverySteps), $"must be ≥ 1, got {ValidateEverySteps}");
         Require(CheckpointEverySteps is null or >= 1, nameof(CheckpointEverySteps), $"must be at least 1 step, got {CheckpointEverySteps}");
+        Require(DistillWeight is >= 0 and <= 1, nameof(DistillWeight), $"must be in [0, 1], got {DistillWeight}");
+        Require(Teacher is null || !string.IsNullOrWhiteSpace(Teacher), nameof(Teacher), "is empty: give a model directory");
         Tuning.Validate();
         Require(CheckpointInterval is null || CheckpointInterval > TimeSpan.Zero, nameof(CheckpointInterval), $"must be a positive time, got {CheckpointInterval}");
     }

@@ -9,6 +9,9 @@ public sealed record TrainingSummary(
     double BestValidationLoss, double? BestValidationMeanRocAuc, IReadOnlyList<double?> BestValidationRocAuc, bool StoppedEarly,
     string ModelDirectory, double Seconds, long PeakRssBytes, IReadOnlyList<EpochRecord> History)
 {
+    /// <summary>With a teacher (options' teacher and distill_weight): what it is and which probabilities it gave.</summary>
+    public string? TeacherKind { get; init; }
+
     static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
