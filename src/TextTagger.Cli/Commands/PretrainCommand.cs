@@ -66,7 +66,8 @@ static class PretrainCommand
                 Threads = parse.GetValue(threads),
                 LogEverySteps = Math.Max(1, parse.GetValue(logEvery)),
             };
-            options.Validate();
+            try { options.Validate(); }
+            catch (InvalidOptionException e) { throw new TextTaggerException(e.MessageFor(Flags.GetValueOrDefault(e.Option, e.Option)), e); }
             var writer = parse.InvocationConfiguration.Output;
             var display = new TrainingConsole(CliSupport.Console(parse), writer, live: false, int.MaxValue);
             var summary = new Pretrainer(parse.GetValue(dataOptions.Data)!, dataOptions.LoadOptions(parse), options, outputDirectory, display).Run(cancel);
@@ -76,6 +77,15 @@ static class PretrainCommand
         });
         return command;
     }
+
+    /// <summary>The flag of each <see cref="PretrainingOptions"/> property, for error messages.</summary>
+    static readonly Dictionary<string, string> Flags = new()
+    {
+        ["Epochs"] = "--epochs", ["MaxSteps"] = "--max-steps", ["BatchSize"] = "--batch-size", ["MaxTokens"] = "--max-length",
+        ["LearningRate"] = "--lr", ["WarmupFraction"] = "--warmup-fraction", ["MaskProbability"] = "--mask-probability",
+        ["ValidationFraction"] = "--val-fraction", ["TuneFraction"] = "--tune-fraction", ["HeldOutTexts"] = "--held-out-texts",
+        ["LimitRows"] = "--limit-rows", ["Threads"] = "--threads",
+    };
 
     static Option<T> Add<T>(Command command, Option<T> option)
     {
