@@ -61,10 +61,13 @@ public sealed class BertForMaskedLM : nn.Module<Tensor, Tensor?, Tensor?, Tensor
     /// and <c>cls.predictions.bias</c> only, so the optimizer, gradient clipping and saving see them once.</summary>
     public override IEnumerable<(string name, Parameter parameter)> named_parameters(bool recurse = true)
     {
-        var seen = new HashSet<IntPtr>();
+        var seen = new HashSet<long>();   // where the data lives: TorchSharp may wrap one tensor in several handles
         foreach (var (name, parameter) in base.named_parameters(recurse))
-            if (seen.Add(parameter.Handle)) yield return (name, parameter);
+            if (seen.Add(Address(parameter))) yield return (name, parameter);
     }
+
+    /// <summary>Where a float32 tensor's first element lives: equal for two handles of one tensor.</summary>
+    public static long Address(Tensor tensor) => (long)tensor.storage<float>().data_ptr() + tensor.storage_offset() * sizeof(float);
 
     /// <summary>New BERT-initialised weights for the head's transform and a zero bias (for a checkpoint without an MLM
     /// head, such as all-MiniLM-L6-v2); the decoder weight is the embeddings and is left alone.</summary>

@@ -20,15 +20,18 @@ public class BertForMaskedLMTests
     {
         using var model = TinyMlm();
         var embedding = model.Bert.Embeddings.WordEmbeddings;
-        Assert.Equal(embedding.Handle, model.Cls.Predictions.Decoder.weight!.Handle);
-        Assert.Equal(model.Cls.Predictions.Bias.Handle, model.Cls.Predictions.Decoder.bias!.Handle);
+        // The same tensor: the same storage at the same place (TorchSharp may wrap it in another handle).
+        Assert.Equal(BertForMaskedLM.Address(embedding), BertForMaskedLM.Address(model.Cls.Predictions.Decoder.weight!));
+        Assert.Equal(BertForMaskedLM.Address(model.Cls.Predictions.Bias), BertForMaskedLM.Address(model.Cls.Predictions.Decoder.bias!));
+        Assert.NotEqual(BertForMaskedLM.Address(embedding), BertForMaskedLM.Address(model.Bert.Embeddings.named_parameters().Last().parameter));
         var names = model.named_parameters().Select(p => p.name).ToList();
         Assert.Contains("cls.predictions.transform.dense.weight", names);
         Assert.Contains("cls.predictions.transform.LayerNorm.bias", names);
         Assert.Contains("cls.predictions.bias", names);
         Assert.DoesNotContain("cls.predictions.decoder.weight", names);
         Assert.DoesNotContain(names, n => n.StartsWith("bert.pooler."));
-        Assert.Equal(names.Count, model.named_parameters().Select(p => p.parameter.Handle).Distinct().Count());
+        Assert.Equal(names.Count, model.named_parameters().Select(p => BertForMaskedLM.Address(p.parameter)).Distinct().Count());
+        Assert.Equal(names.Count, model.parameters().Count());   // what an optimizer built from parameters() would see
     }
 
     [Fact]
