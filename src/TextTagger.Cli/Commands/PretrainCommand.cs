@@ -69,7 +69,7 @@ static class PretrainCommand
             try { options.Validate(); }
             catch (InvalidOptionException e) { throw new TextTaggerException(e.MessageFor(Flags.GetValueOrDefault(e.Option, e.Option)), e); }
             var writer = parse.InvocationConfiguration.Output;
-            var display = new TrainingConsole(CliSupport.Console(parse), writer, live: false, int.MaxValue);
+            var display = new TrainingConsole(CliSupport.Console(parse), writer, live: false, options.LogEverySteps);   // a line every --log-every steps: the MLM loss, lr, examples/s
             var summary = new Pretrainer(parse.GetValue(dataOptions.Data)!, dataOptions.LoadOptions(parse), options, outputDirectory, display).Run(cancel);
             writer.WriteLine($"pre-trained encoder written to {outputDirectory} ({summary.Steps:N0} steps, {summary.Minutes:F1} min); " +
                              $"fine-tune it with: texttagger train --model {outputDirectory} --data …");

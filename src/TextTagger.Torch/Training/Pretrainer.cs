@@ -84,7 +84,6 @@ public sealed class Pretrainer(string dataPath, CsvLoadOptions loadOptions, Pret
                 double perStep = stepClock.Elapsed.TotalSeconds / step;
                 _observer.StepCompleted(new TrainingStep(epoch, i + 1, step, loss, o.LearningRate * schedule.Factor(step - 1), rows.Length, length,
                     step * (double)o.BatchSize / Math.Max(1e-9, stepClock.Elapsed.TotalSeconds), clock.Elapsed, TimeSpan.FromSeconds(perStep * (totalSteps - step))));
-                if (step % Math.Max(1, o.LogEverySteps) == 0) _observer.Message($"step {step:N0}/{totalSteps:N0}: MLM loss {loss:F4}");
                 cancel.ThrowIfCancellationRequested();
             }
         }

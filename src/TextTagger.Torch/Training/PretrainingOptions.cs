@@ -35,6 +35,7 @@ public sealed record PretrainingOptions
     /// <summary>0 lets libtorch take its fused attention kernel (as `train` does by default).</summary>
     public double AttentionDropout { get; init; }
     public int Threads { get; init; }
+    /// <summary>How often a display prints a step line (every step goes to <see cref="ITrainingObserver.StepCompleted"/>).</summary>
     public int LogEverySteps { get; init; } = 20;
 
     public void Validate()
