@@ -26,6 +26,9 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         register_module("dropout", dropout);
     }
 
+    /// <summary>The word-embedding matrix [vocab, hidden] (the MLM decoder's tied weight).</summary>
+    public Parameter WordEmbeddings => wordEmbeddings.weight!;
+
     /// <param name="inputIds">[batch, seq] int64 token ids.</param>
     /// <param name="tokenTypeIds">[batch, seq] int64 segment ids.</param>
     /// <returns>[batch, seq, hidden].</returns>

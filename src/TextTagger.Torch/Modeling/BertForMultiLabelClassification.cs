@@ -48,7 +48,7 @@ public sealed class BertForMultiLabelClassification : nn.Module<Tensor, Tensor?,
         using var outputs = bert.forward(inputIds, attentionMask, tokenTypeIds);
         return PoolingMode == ModelFiles.PoolingMode.Mean
             ? Pooling.Mean(outputs.LastHiddenState, attentionMask)
-            : outputs.PoolerOutput.alias();
+            : outputs.PoolerOutput!.alias();
     }
 
     /// <summary>Binary cross-entropy with logits, averaged over texts and labels; posWeight [labels] up-weights positives.</summary>
@@ -69,13 +69,7 @@ public sealed class BertForMultiLabelClassification : nn.Module<Tensor, Tensor?,
 
     /// <summary>Sets the attention-probability dropout of every layer (0 lets libtorch take its fused attention
     /// kernel) and records it in <see cref="Config"/>, so a saved model says how it was trained.</summary>
-    public void SetAttentionDropout(double probability)
-    {
-        if (probability is < 0 or >= 1) throw new TextTaggerException($"attention dropout must be in [0, 1), got {probability}");
-        foreach (var (_, module) in named_modules())
-            if (module is BertSelfAttention attention) attention.DropoutProbability = probability;
-        Config.AttentionProbsDropoutProb = probability;
-    }
+    public void SetAttentionDropout(double probability) => bert.SetAttentionDropout(probability);
 
     /// <summary>Gives the classifier fresh weights (used when a checkpoint's head is absent or of another size).</summary>
     public void ResetClassifier() => BertInit.Apply(classifier, Config.InitializerRange);

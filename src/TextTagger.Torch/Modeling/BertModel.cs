@@ -4,27 +4,33 @@ namespace TextTagger.Modeling;
 
 /// <summary>
 /// The BERT encoder with Hugging Face's parameter names (<c>embeddings.*</c>, <c>encoder.layer.N.*</c>,
-/// <c>pooler.*</c>), so a Hugging Face state dict maps onto it one to one.
+/// <c>pooler.*</c>), so a Hugging Face state dict maps onto it one to one. Without the pooling layer (Hugging Face's
+/// <c>add_pooling_layer=False</c>, as <see cref="BertForMaskedLM"/> builds it) the output has no pooled vector.
 /// </summary>
 public sealed class BertModel : nn.Module<Tensor, Tensor?, Tensor?, BertModelOutput>
 {
     readonly BertEmbeddings embeddings;
     readonly BertEncoder encoder;
-    readonly BertPooler pooler;
+    readonly BertPooler? pooler;
 
     public BertConfig Config { get; }
 
-    public BertModel(BertConfig config) : base(nameof(BertModel))
+    public BertModel(BertConfig config, bool addPoolingLayer = true) : base(nameof(BertModel))
     {
         config.Validate();
         Config = config;
         embeddings = new BertEmbeddings(config);
         encoder = new BertEncoder(config);
-        pooler = new BertPooler(config);
         register_module("embeddings", embeddings);
         register_module("encoder", encoder);
-        register_module("pooler", pooler);
+        if (addPoolingLayer)
+        {
+            pooler = new BertPooler(config);
+            register_module("pooler", pooler);
+        }
     }
+
+    public BertEmbeddings Embeddings => embeddings;
 
     /// <param name="inputIds">[batch, seq] int64 token ids.</param>
     /// <param name="attentionMask">[batch, seq], 1 for real tokens and 0 for padding (any dtype); null: attend everywhere.</param>
@@ -40,8 +46,8 @@ public sealed class BertModel : nn.Module<Tensor, Tensor?, Tensor?, BertModelOut
         var hidden = embeddings.forward(inputIds, types);
         var mask = AdditiveMask(attentionMask, hidden.dtype);
         var last = encoder.forward(hidden, mask);
-        var pooled = pooler.forward(last);
-        return new BertModelOutput(last.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
+        var pooled = pooler?.forward(last);
+        return new BertModelOutput(last.MoveToOuterDisposeScope(), pooled?.MoveToOuterDisposeScope());
     }
 
     /// <summary>[batch, seq] 1/0 → [batch, 1, 1, seq] with 0 at real tokens and the dtype's minimum at padding.</summary>
@@ -57,7 +63,18 @@ public sealed class BertModel : nn.Module<Tensor, Tensor?, Tensor?, BertModelOut
     /// <summary>New random pooler weights (for checkpoints saved without a pooler).</summary>
     public void ResetPooler()
     {
+        if (pooler is null) return;
         foreach (var (_, module) in pooler.named_modules()) BertInit.Apply(module, Config.InitializerRange);
+    }
+
+    /// <summary>Sets the attention-probability dropout of every layer (0 lets libtorch take its fused attention
+    /// kernel) and records it in <see cref="Config"/>, so a saved model says how it was trained.</summary>
+    public void SetAttentionDropout(double probability)
+    {
+        if (probability is < 0 or >= 1) throw new TextTaggerException($"attention dropout must be in [0, 1), got {probability}");
+        foreach (var (_, module) in named_modules())
+            if (module is BertSelfAttention attention) attention.DropoutProbability = probability;
+        Config.AttentionProbsDropoutProb = probability;
     }
 
     /// <summary>Number of parameters (for MiniLM-L6: 22.7 M).</summary>

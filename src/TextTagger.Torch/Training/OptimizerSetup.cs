@@ -15,7 +15,12 @@ public sealed class OptimizerSetup : IDisposable
     readonly double _encoderRate;
 
     public OptimizerSetup(nn.Module model, TrainingOptions options)
+        : this(model, options.LearningRate, options.WeightDecay, options.HeadLearningRate, options.LayerRateDecay) { }
+
+    /// <summary>The groups for any model (pre-training: one rate, no classifier head).</summary>
+    public OptimizerSetup(nn.Module model, double learningRate, double weightDecay, double? headLearningRate = null, double layerRateDecay = 1.0)
     {
+        var options = new { LearningRate = learningRate, WeightDecay = weightDecay, HeadLearningRate = headLearningRate, LayerRateDecay = layerRateDecay };
         var parameters = model.named_parameters().ToList();
         _encoderRate = options.LearningRate;
         int layers = parameters.Select(p => LayerIndex(p.name)).Max() + 1;

@@ -42,7 +42,7 @@ public class MiniLmParityTests(MiniLmFixture fixture, ITestOutputHelper output)
             var real = maskT.to_type(ScalarType.Bool);
             maxHidden = Math.Max(maxHidden, diff.masked_select(real).max().item<float>());
             if (flatMask.Contains(0)) maxPadding = Math.Max(maxPadding, diff.masked_select(real.logical_not()).max().item<float>());
-            maxPooler = Math.Max(maxPooler, ModelTestSupport.MaxAbsDiff(ours.PoolerOutput, tensor(onnxPooler!, [rows, 384])));
+            maxPooler = Math.Max(maxPooler, ModelTestSupport.MaxAbsDiff(ours.PoolerOutput!, tensor(onnxPooler!, [rows, 384])));
 
             // Mean pooling over real tokens, computed from the ONNX output the way sentence-transformers does.
             var weights = maskT.to_type(ScalarType.Float32).unsqueeze(-1);
