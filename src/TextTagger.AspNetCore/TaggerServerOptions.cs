@@ -17,8 +17,11 @@ public sealed record TaggerServerOptions
     /// <summary>Addresses to listen on (semicolon-separated); null: leave it to ASP.NET Core's configuration.</summary>
     public string? Urls { get; set; } = DefaultUrls;
 
-    /// <summary>Gather concurrent requests into one forward pass; false: each request runs alone.</summary>
-    public bool MicroBatching { get; set; } = true;
+    /// <summary>Gather concurrent requests into one forward pass; false (the default): each request runs alone, up to
+    /// <see cref="ConcurrentBatches"/> at a time. On a 2-core CPU, one single-threaded run per core and request gave
+    /// 1.57× the requests/s of micro-batches (BENCHMARKS.md, serve-load): a batch of texts of any length pads and
+    /// waits; batching pays where a forward call's fixed cost dominates (many very short texts, a GPU).</summary>
+    public bool MicroBatching { get; set; }
     /// <summary>A micro-batch is run once it holds this many texts…</summary>
     public int MaxBatchTexts { get; set; } = 64;
     /// <summary>…or this long after its first request arrived.</summary>

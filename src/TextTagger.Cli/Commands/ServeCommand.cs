@@ -22,7 +22,8 @@ static class ServeCommand
         { Description = "Texts per forward pass inside the model", DefaultValueFactory = _ => Tagger.DefaultBatchSize };
         var precision = CliSupport.InferencePrecisionOption();
         var engine = TextTagger.Worker.SharedOptions.Engine();
-        var noBatching = new Option<bool>("--no-micro-batching") { Description = "Run each request alone instead of gathering concurrent ones" };
+        var batching = new Option<bool>("--micro-batching") { Description = "Gather concurrent requests into shared forward passes (off: each request runs alone, one per core)" };
+        var noBatching = new Option<bool>("--no-micro-batching") { Description = "Run each request alone (the default; kept for older scripts)" };
         var batchTexts = new Option<int>("--max-batch-texts")
         { Description = "A micro-batch runs once it holds this many texts…", DefaultValueFactory = _ => defaults.MaxBatchTexts };
         var batchDelay = new Option<double>("--max-batch-delay-ms")
@@ -54,13 +55,15 @@ static class ServeCommand
         { Description = "Texts per file sent to POST /v1/predict/file", DefaultValueFactory = _ => new TaggerServerOptions().MaxFileTexts };
         var command = new Command("serve",
             "Serve a model over HTTP: the moderation page at /, POST /v1/predict {\"texts\": [...]}, POST /v1/explain, POST /v1/predict/file, GET /v1/labels, GET /healthz, GET /openapi/v1.json.");
-        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, noBatching, batchTexts, batchDelay, concurrent, threads, maxTexts, maxLength, maxBody, maxFileTexts, batchTokens, maxQueue, timeout, shutdown, apiKeys, openPaths, noUi })
+        foreach (var option in new Option[] { model, urls, threshold, maxTokens, batchSize, precision, engine, batching, noBatching, batchTexts, batchDelay, concurrent, threads, maxTexts, maxLength, maxBody, maxFileTexts, batchTokens, maxQueue, timeout, shutdown, apiKeys, openPaths, noUi })
             command.Options.Add(option);
         var longTexts = new LongTextOptions();
         longTexts.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             var (longMode, stride) = longTexts.Read(parse);
+            if (parse.GetValue(batching) && parse.GetValue(noBatching))
+                throw new TextTaggerException("--micro-batching and --no-micro-batching contradict each other: give one");
             var options = new TaggerServerOptions
             {
                 Model = new TaggerOptions
@@ -77,7 +80,7 @@ static class ServeCommand
                     Threads = parse.GetValue(threads),
                 },
                 Urls = parse.GetValue(urls),
-                MicroBatching = !parse.GetValue(noBatching),
+                MicroBatching = parse.GetValue(batching),
                 MaxBatchTexts = parse.GetValue(batchTexts),
                 MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),
                 ConcurrentBatches = parse.GetValue(concurrent),

@@ -53,7 +53,7 @@ public class OneScoringQueueTests(TinyModelFixture model) : IClassFixture<TinyMo
     [Fact]
     public async Task Explanations_and_files_are_scored_through_the_queue()
     {
-        await using var factory = new TaggerServerFactory(new TaggerServerOptions { Tagger = model.Tagger });
+        await using var factory = new TaggerServerFactory(new TaggerServerOptions { Tagger = model.Tagger, MicroBatching = true });
         using var client = factory.CreateClient();
         var batcher = Assert.IsType<MicroBatcher>(factory.Services.GetRequiredService<IPredictionService>());
 

@@ -90,7 +90,7 @@ public class ProductionServingTests(TinyModelFixture model) : IClassFixture<Tiny
     {
         // The micro-batch waits 3 s for company; the request may take 0.2 s.
         await using var factory = Factory(new TaggerServerOptions
-            { MaxBatchDelay = TimeSpan.FromSeconds(3), MaxBatchTexts = 1000, RequestTimeout = TimeSpan.FromMilliseconds(200) });
+            { MicroBatching = true, MaxBatchDelay = TimeSpan.FromSeconds(3), MaxBatchTexts = 1000, RequestTimeout = TimeSpan.FromMilliseconds(200) });
         using var client = factory.CreateClient();
         var late = await client.PostAsJsonAsync("/v1/predict", new { texts = new[] { "bad" } });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
@@ -134,7 +134,7 @@ public class ProductionServingTests(TinyModelFixture model) : IClassFixture<Tiny
         // The request waits 1 s in its micro-batch; the server is told to stop once it has admitted it (its admission
         // gate counts the text: the figure /metrics reports as texttagger_queue_texts).
         await using var server = await LiveServer.StartAsync(new TaggerServerOptions
-            { Tagger = model.Tagger, MaxBatchDelay = TimeSpan.FromSeconds(1), MaxBatchTexts = 1000 });
+            { Tagger = model.Tagger, MicroBatching = true, MaxBatchDelay = TimeSpan.FromSeconds(1), MaxBatchTexts = 1000 });
         using var client = new HttpClient { BaseAddress = new Uri(server.Url) };
         var inFlight = client.PostAsJsonAsync("/v1/predict", new { texts = new[] { "bad" } });
         var gate = server.Services.GetRequiredService<AdmissionGate>();

@@ -143,7 +143,7 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
         // The TorchSharp engine with --long-texts window; a micro-batch waits 3 s for company, so the requests are
         // still in flight when SIGTERM arrives.
         using var served = await StartAsync("--model", wide.Directory, "--engine", "torch", "--max-tokens", $"{WideTinyModelFixture.MaxTokens}",
-            "--long-texts", "window", "--max-batch-delay-ms", "3000", "--max-batch-texts", "1000", "--shutdown-timeout", "30");
+            "--long-texts", "window", "--micro-batching", "--max-batch-delay-ms", "3000", "--max-batch-texts", "1000", "--shutdown-timeout", "30");
         var client = served.Client;
         var texts = WideTinyModelFixture.Texts;
         var inFlight = texts.Select(t => client.PostAsync("/v1/predict", Json(new { texts = new[] { t } }))).ToArray();
@@ -167,7 +167,7 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
     [Fact]
     public async Task A_client_that_disconnects_or_times_out_while_waiting_is_not_scored()
     {
-        using var served = await StartAsync("--model", model.Exported, "--max-batch-delay-ms", "3000", "--max-batch-texts", "6",
+        using var served = await StartAsync("--model", model.Exported, "--micro-batching", "--max-batch-delay-ms", "3000", "--max-batch-texts", "6",
             "--request-timeout", "1", "--max-queue-texts", "8");
         var client = served.Client;
         const string scored = "texttagger_batch_texts_sum", gone = "texttagger_rejected_total{reason=\"client_gone\"}";
