@@ -4,16 +4,23 @@ using TextTagger.Tests.TestSupport;
 namespace TextTagger.Tests.Training;
 
 /// <summary><c>train --model arctic-xs</c> end to end on a few rows (a step or two: a smoke test, not a fine-tuning).</summary>
-[Collection(MiniLmCollection.Name)]   // shares the fixture's fresh TEXTTAGGER_CACHE; trains in-process one at a time
-public class ArcticXsTrainCommandTests(MiniLmFixture fixture) : IDisposable
+[Collection(TorchRandomCollection.Name)]   // trains in-process, alone; the model cache is a fresh folder of its own meanwhile
+public class ArcticXsTrainCommandTests : IDisposable
 {
     readonly TempFolder _folder = new();
-    public void Dispose() => _folder.Dispose();
+    readonly string? _cache = Environment.GetEnvironmentVariable("TEXTTAGGER_CACHE");
+
+    public ArcticXsTrainCommandTests() => Environment.SetEnvironmentVariable("TEXTTAGGER_CACHE", _folder.Combine("cache"));
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("TEXTTAGGER_CACHE", _cache);
+        _folder.Dispose();
+    }
 
     [Fact]
     public void Train_with_arctic_xs_writes_a_model_directory_that_predicts()
     {
-        _ = fixture;
         string data = SyntheticData.Write(_folder.Combine("tiny.csv"), 40);
         string output = _folder.Combine("run");
         var train = CliRunner.Run("train", "--data", data, "--model", "arctic-xs", "--out", output, "--epochs", "1", "--batch-size", "16",
@@ -34,7 +41,6 @@ public class ArcticXsTrainCommandTests(MiniLmFixture fixture) : IDisposable
     [Fact]
     public void Cls_pooling_is_refused_in_one_line_because_the_package_has_no_pooler()
     {
-        _ = fixture;
         string data = SyntheticData.Write(_folder.Combine("tiny.csv"), 40);
         var train = CliRunner.Run("train", "--data", data, "--model", "arctic-xs", "--pooling", "cls", "--out", _folder.Combine("run"));
         Assert.Equal(1, train.ExitCode);
