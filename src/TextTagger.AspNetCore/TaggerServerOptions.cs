@@ -34,9 +34,15 @@ public sealed record TaggerServerOptions
     public int EffectiveConcurrentBatches => ConcurrentBatches > 0 ? ConcurrentBatches : Environment.ProcessorCount;
 
     /// <summary>The model options the service loads with: <see cref="Model"/>, with its threads (when 0) shared out
-    /// among the concurrent batches, so the cores are not oversubscribed.</summary>
+    /// among the concurrent batches when it runs on ONNX Runtime, so the cores are not oversubscribed. libtorch's
+    /// thread count is one setting for the whole process, not per forward pass, so a TorchSharp model keeps it.</summary>
     public TaggerOptions EffectiveModel =>
-        Model.Threads > 0 ? Model : Model with { Threads = Math.Max(1, Environment.ProcessorCount / EffectiveConcurrentBatches) };
+        Model.Threads > 0 || !RunsOnOnnxRuntime(Model) ? Model
+            : Model with { Threads = Math.Max(1, Environment.ProcessorCount / EffectiveConcurrentBatches) };
+
+    static bool RunsOnOnnxRuntime(TaggerOptions model) =>
+        model.Engine != Inference.Engines.EngineKind.TorchSharp && model.ModelPath.Length > 0 &&
+        File.Exists(Path.Combine(model.ModelPath, ModelFiles.ModelDirectory.OnnxFile));
 
     /// <summary>Work admitted and not yet answered, in texts (an explained text counts as its forward passes); past it a
     /// request gets 503 with Retry-After at once.</summary>

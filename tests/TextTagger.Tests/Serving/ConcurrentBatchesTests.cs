@@ -1,4 +1,5 @@
 using TextTagger.Inference;
+using TextTagger.Inference.Engines;
 using TextTagger.Server;
 
 namespace TextTagger.Tests.Serving;
@@ -57,13 +58,16 @@ public class ConcurrentBatchesTests(TinyModelFixture model) : IClassFixture<Tiny
     [InlineData(1, 0)]
     [InlineData(2, 0)]
     [InlineData(2, 3)]
-    public void The_cores_are_shared_out_unless_threads_are_given(int concurrent, int threads)
+    public void The_cores_are_shared_out_on_onnx_runtime_unless_threads_are_given(int concurrent, int threads)
     {
-        var options = new TaggerServerOptions { ConcurrentBatches = concurrent, Model = new TaggerOptions { ModelPath = "m", Threads = threads } };
+        var options = new TaggerServerOptions { ConcurrentBatches = concurrent, Model = new TaggerOptions { ModelPath = model.Exported, Threads = threads } };
         int lanes = concurrent > 0 ? concurrent : Environment.ProcessorCount;
         Assert.Equal(lanes, options.EffectiveConcurrentBatches);
         Assert.Equal(threads > 0 ? threads : Math.Max(1, Environment.ProcessorCount / lanes), options.EffectiveModel.Threads);
-        Assert.Equal("m", options.EffectiveModel.ModelPath);
+        Assert.Equal(model.Exported, options.EffectiveModel.ModelPath);
+        // libtorch's threads are one process-wide setting: a TorchSharp model is left with what it was given.
+        var torch = options with { Model = options.Model with { Engine = EngineKind.TorchSharp } };
+        Assert.Equal(threads, torch.EffectiveModel.Threads);
     }
 
     [Fact]

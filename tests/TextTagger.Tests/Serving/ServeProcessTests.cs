@@ -167,7 +167,8 @@ public sealed class ServeProcessTests(TinyModelFixture model, WideTinyModelFixtu
     [Fact]
     public async Task A_client_that_disconnects_or_times_out_while_waiting_is_not_scored()
     {
-        using var served = await StartAsync("--model", model.Exported, "--micro-batching", "--max-batch-delay-ms", "3000", "--max-batch-texts", "6",
+        // One batching loop: which batch a request joins is then fixed by the order of the requests alone.
+        using var served = await StartAsync("--model", model.Exported, "--micro-batching", "--concurrent-batches", "1", "--max-batch-delay-ms", "3000", "--max-batch-texts", "6",
             "--request-timeout", "1", "--max-queue-texts", "8");
         var client = served.Client;
         const string scored = "texttagger_batch_texts_sum", gone = "texttagger_rejected_total{reason=\"client_gone\"}";
