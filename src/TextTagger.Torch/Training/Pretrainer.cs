@@ -116,11 +116,8 @@ public sealed class Pretrainer(string dataPath, CsvLoadOptions loadOptions, Pret
     static (Tensor Ids, Tensor Labels, Tensor Mask) Tensors(MlmMasking masking, long[][] rows, int length, long padId, int seed)
     {
         var (ids, labels) = masking.Mask(rows, length, padId, seed);
-        var mask = new long[ids.Length];
-        for (int r = 0; r < rows.Length; r++)
-            for (int c = 0; c < rows[r].Length && c < length; c++) mask[r * length + c] = 1;
-        long[] shape = [rows.Length, length];
-        return (tensor(ids, shape), tensor(labels, shape), tensor(mask, shape));
+        var padded = PaddedBatch.FromIds(rows, length, padId);   // the attention mask, as every other batch gets it
+        return (tensor(ids, padded.Shape), tensor(labels, padded.Shape), tensor(padded.AttentionMask, padded.Shape));
     }
 
     /// <summary>MLM loss (mean over masked tokens) and top-1 accuracy on the held-out texts, float32, the same masks each time.</summary>
