@@ -142,6 +142,14 @@ public class PredictCommandTests(TinyModelFixture model) : IClassFixture<TinyMod
         Assert.Equal("error: --concurrent-batches must be ≥ 0 (0: one per core), got -1", result.Error.Trim());
     }
 
+    [Fact]
+    public void Serve_with_both_batching_flags_is_a_one_line_error()
+    {
+        var result = CliRunner.Run("serve", "--model", _folder.Combine("nope"), "--micro-batching", "--no-micro-batching", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: --micro-batching and --no-micro-batching contradict each other: give one", result.Error.Trim());
+    }
+
     [Theory]
     [InlineData("predict")]
     [InlineData("serve")]
