@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using TextTagger.Inference;
 using TextTagger.Inference.Engines;
 using TextTagger.Inference.Explaining;
@@ -28,16 +29,26 @@ public sealed class EnsembleScorer : ITextScorer
     {
         directory = Path.GetFullPath(directory);
         var files = EnsembleFiles.Read(directory);
-        var members = new List<LoadedModel>();
+        // Members load at once: an ONNX session and an n-gram vocabulary take comparable time to read.
+        var opened = new LoadedModel?[files.Members.Count];
         try
         {
-            foreach (var member in files.Members)
+            Parallel.For(0, files.Members.Count, m =>
             {
-                string path = Path.GetFullPath(Path.Combine(directory, member.Path));
+                string path = Path.GetFullPath(Path.Combine(directory, files.Members[m].Path));
                 if (!path.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                    throw new TextTaggerException($"{Path.Combine(directory, EnsembleFiles.FileName)}: member path {member.Path} leaves the ensemble directory");
-                members.Add(ModelLoader.Open(request with { ModelPath = path, Labels = null }));
-            }
+                    throw new TextTaggerException($"{Path.Combine(directory, EnsembleFiles.FileName)}: member path {files.Members[m].Path} leaves the ensemble directory");
+                opened[m] = ModelLoader.Open(request with { ModelPath = path, Labels = null });
+            });
+        }
+        catch (AggregateException e)
+        {
+            foreach (var m in opened) m?.Scorer.Dispose();
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);   // the member's own message, not "one or more errors"
+        }
+        var members = opened.Select(m => m!).ToArray();
+        try
+        {
             var labelOfMember = members.Select(m => MapLabels(files.Labels, m.Labels, m.Source)).ToArray();
             var weights = files.Labels.Select(l => files.Weights[l]).ToArray();
             var scorer = new EnsembleScorer(members.Select(m => m.Scorer).ToArray(), labelOfMember, weights);
@@ -67,23 +78,46 @@ public sealed class EnsembleScorer : ITextScorer
     public int CountTokens(string text) => _members.Max(m => m.CountTokens(text));
     public int WordsSeen(string text, IReadOnlyList<WordSpan> words) => _members.Max(m => m.WordsSeen(text, words));
 
+    /// <summary>The members score at once, each on its own thread: a transformer leaves cores idle between forward
+    /// passes (tokenizing, padding, copying logits out), and the n-gram model's featurizing fills them. Progress is the
+    /// members' mean; callbacks are serialised, so they need not be thread-safe.</summary>
     public TextScores Score(IReadOnlyList<string> texts, Action<int>? textsDone = null, Action<ScoredBatch>? batchScored = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        var callbacks = new Lock();
+        var done = new int[_members.Length];
+        int reported = 0;
+        Action<int>? MemberDone(int m) => textsDone == null ? null : n =>
+        {
+            lock (callbacks)
+            {
+                done[m] = n;
+                int mean = (int)(done.Sum(d => (long)d) / _members.Length);
+                if (mean > reported) textsDone(reported = mean);
+            }
+        };
+        Action<ScoredBatch>? scoredOne = batchScored == null ? null : b => { lock (callbacks) batchScored(b); };
+
+        var scored = new TextScores[_members.Length];
+        var others = Enumerable.Range(1, _members.Length - 1)
+            .Select(m => Task.Run(() => scored[m] = _members[m].Score(texts, MemberDone(m), scoredOne))).ToArray();
+        Exception? failure = null;
+        try { scored[0] = _members[0].Score(texts, MemberDone(0), scoredOne); }
+        catch (Exception e) { failure = e; }
+        // Every member has stopped before this returns or throws: a caller may dispose the scorer right after.
+        try { Task.WaitAll(others); }
+        catch (AggregateException e) { failure ??= e.InnerExceptions[0]; }
+        if (failure != null) ExceptionDispatchInfo.Throw(failure);
+
         var logits = new float[texts.Count, LabelCount];
         var truncated = new bool[texts.Count];
         for (int m = 0; m < _members.Length; m++)
-        {
-            int before = m * texts.Count;
-            Action<int>? done = textsDone == null ? null : n => textsDone((before + n) / _members.Length);
-            var scored = _members[m].Score(texts, done, batchScored);
             for (int i = 0; i < texts.Count; i++)
             {
-                truncated[i] |= scored.Truncated[i];
+                truncated[i] |= scored[m].Truncated[i];
                 for (int l = 0; l < LabelCount; l++)
-                    logits[i, l] += (float)(_weights[l][m] * scored.Logits[i, _labelOfMember[m][l]]);
+                    logits[i, l] += (float)(_weights[l][m] * scored[m].Logits[i, _labelOfMember[m][l]]);
             }
-        }
         return new TextScores(logits, truncated);
     }
 
