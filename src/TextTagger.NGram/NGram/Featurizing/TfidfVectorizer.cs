@@ -11,8 +11,10 @@ namespace TextTagger.NGram.Featurizing;
 /// </summary>
 public sealed class TfidfVectorizer
 {
-    readonly Dictionary<string, int> _index;
-    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIndex;   // looks n-grams up without allocating them
+    readonly TermIndex _index;   // looks n-grams up without allocating them
+    // Per thread, a count per term and the terms a text touched: a dense array counts a gram in a few ns, where a
+    // Dictionary of the text's terms cost more than the vocabulary lookups themselves.
+    readonly ThreadLocal<(int[] Counts, List<int> Seen)> _scratch;
 
     /// <summary>The analyzer: "word" or "char_wb", as in sklearn.</summary>
     public string Analyzer { get; }
@@ -28,10 +30,8 @@ public sealed class TfidfVectorizer
         if (analyzer is not ("word" or "char_wb")) throw new TextTaggerException($"unknown n-gram analyzer '{analyzer}' (word or char_wb)");
         if (terms.Count != idf.Length) throw new TextTaggerException($"{analyzer} vocabulary: {terms.Count} terms but {idf.Length} idf values");
         (Analyzer, MinN, MaxN, Terms, Idf) = (analyzer, minN, maxN, terms, idf);
-        _index = new Dictionary<string, int>(terms.Count, StringComparer.Ordinal);
-        for (int i = 0; i < terms.Count; i++)
-            if (!_index.TryAdd(terms[i], i)) throw new TextTaggerException($"{analyzer} vocabulary: '{terms[i]}' twice");
-        _spanIndex = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+        _index = new TermIndex(terms, $"{analyzer} vocabulary");
+        _scratch = new(() => (new int[terms.Count], new List<int>()));
     }
 
     public int Count => Terms.Count;
@@ -70,22 +70,30 @@ public sealed class TfidfVectorizer
     /// <summary>The unit-length TF-IDF row of one preprocessed text, indices shifted by <paramref name="offset"/>.</summary>
     public SparseRow Transform(string preprocessed, int offset = 0)
     {
-        var counts = new Dictionary<int, int>();
-        var index = _spanIndex;
-        Analyze(preprocessed, Analyzer, MinN, MaxN, gram =>
+        var (counts, seen) = _scratch.Value;
+        var index = _index;
+        int[] indices;
+        var values = Array.Empty<double>();
+        try
         {
-            if (index.TryGetValue(gram, out int i)) CollectionsMarshal.GetValueRefOrAddDefault(counts, i, out _)++;
-        });
-        if (counts.Count == 0) return SparseRow.Empty;
-        var indices = counts.Keys.ToArray();
-        Array.Sort(indices);
-        var values = new double[indices.Length];
-        double norm = 0;
-        for (int j = 0; j < indices.Length; j++)
-        {
-            values[j] = (1 + Math.Log(counts[indices[j]])) * Idf[indices[j]];
-            norm += values[j] * values[j];
+            Analyze(preprocessed, Analyzer, MinN, MaxN, gram =>
+            {
+                int i = index.IndexOf(gram);
+                if (i >= 0 && counts[i]++ == 0) seen.Add(i);
+            });
+            if (seen.Count == 0) return SparseRow.Empty;
+            indices = [.. seen];
+            Array.Sort(indices);
+            values = new double[indices.Length];
+            for (int j = 0; j < indices.Length; j++) values[j] = (1 + Math.Log(counts[indices[j]])) * Idf[indices[j]];
         }
+        finally
+        {
+            foreach (int i in seen) counts[i] = 0;   // clean for the thread's next text, whatever happened
+            seen.Clear();
+        }
+        double norm = 0;
+        foreach (double v in values) norm += v * v;
         norm = Math.Sqrt(norm);
         var shifted = new int[indices.Length];
         var scaled = new float[indices.Length];
