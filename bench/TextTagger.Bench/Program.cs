@@ -7,7 +7,7 @@ IBenchmark[] benchmarks =
 [
     new TokenizerBenchmark(), new TrainStepBenchmark(), new InferBenchmark(), new FlopsBenchmark(), new CompareBenchmark(),
     new ServeLoadBenchmark(), new EnginesBenchmark(), new FusionBenchmark(), new ExplainBenchmark(), new FaithfulnessBenchmark(), new PageBenchmark(), new StreamBenchmark(),
-    new GuardrailsBenchmark(),
+    new GuardrailsBenchmark(), new ModelsCostBenchmark(),
 ];
 
 var chosen = args.Length > 0 ? benchmarks.FirstOrDefault(b => b.Name == args[0]) : null;
