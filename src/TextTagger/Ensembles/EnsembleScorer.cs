@@ -31,20 +31,22 @@ public sealed class EnsembleScorer : ITextScorer
         var files = EnsembleFiles.Read(directory);
         // Members load at once: an ONNX session and an n-gram vocabulary take comparable time to read.
         var opened = new LoadedModel?[files.Members.Count];
-        try
+        var failures = new Exception?[files.Members.Count];
+        Parallel.For(0, files.Members.Count, m =>
         {
-            Parallel.For(0, files.Members.Count, m =>
+            try
             {
                 string path = Path.GetFullPath(Path.Combine(directory, files.Members[m].Path));
                 if (!path.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw new TextTaggerException($"{Path.Combine(directory, EnsembleFiles.FileName)}: member path {files.Members[m].Path} leaves the ensemble directory");
                 opened[m] = ModelLoader.Open(request with { ModelPath = path, Labels = null });
-            });
-        }
-        catch (AggregateException e)
+            }
+            catch (Exception e) { failures[m] = e; }
+        });
+        if (failures.FirstOrDefault(e => e != null) is { } failure)
         {
             foreach (var m in opened) m?.Scorer.Dispose();
-            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);   // the member's own message, not "one or more errors"
+            ExceptionDispatchInfo.Throw(failure);   // the first failing member's own error, whichever finished first
         }
         var members = opened.Select(m => m!).ToArray();
         try
